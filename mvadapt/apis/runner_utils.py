@@ -1,0 +1,53 @@
+"""Helpers shared by ``tools/train.py`` and ``tools/test.py``."""
+import os
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def setup_distributed(cfg: Config, launcher: str) -> None:
+    """Prepare ``cfg`` for the launcher; on a machine without a GPU, start
+    the process group with the gloo backend ourselves (MMEngine's
+    ``init_dist`` assumes CUDA) and let DDP run on CPU."""
+    cfg.launcher = launcher
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    if launcher == 'pytorch' and not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    elif launcher == 'slurm' and not dist.is_initialized():
+        # MMEngine's slurm init sets MASTER_ADDR/PORT, RANK, WORLD_SIZE and
+        # then selects a CUDA device; replicate the environment part.
+        import subprocess
+        proc_id = int(os.environ['SLURM_PROCID'])
+        ntasks = int(os.environ['SLURM_NTASKS'])
+        node_list = os.environ['SLURM_NODELIST']
+        addr = subprocess.getoutput(
+            f'scontrol show hostname {node_list} | head -n1')
+        os.environ.setdefault('MASTER_PORT', '29500')
+        os.environ.setdefault('MASTER_ADDR', addr)
+        os.environ['WORLD_SIZE'] = str(ntasks)
+        os.environ['LOCAL_RANK'] = os.environ.get('SLURM_LOCALID', '0')
+        os.environ['RANK'] = str(proc_id)
+        dist.init_process_group(backend='gloo')
+
+
+def enable_amp(cfg: Config) -> None:
+    """Mixed precision: MMEngine's ``AmpOptimWrapper`` on GPU, bf16
+    :class:`AutocastOptimWrapper` on CPU."""
+    wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper_type not in ('OptimWrapper', 'AmpOptimWrapper',
+                            'AutocastOptimWrapper'):
+        raise ValueError(f'--amp does not support the custom optimizer '
+                         f'wrapper {wrapper_type!r}')
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    else:
+        cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+        cfg.optim_wrapper.setdefault('dtype', 'bfloat16')

@@ -1,0 +1,3 @@
+from .tokenize import OpenCLIPTokenize
+
+__all__ = ['OpenCLIPTokenize']

@@ -1,0 +1,3 @@
+from .param_report import TrainableParamsHook
+
+__all__ = ['TrainableParamsHook']

@@ -1,0 +1,245 @@
+"""Text-video retrieval metric for MMEngine evaluators."""
+import json
+import os.path as osp
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Sequence
+
+import torch
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+
+from mvadapt.registry import METRICS
+from ..functional.retrieval import (retrieval_metrics, retrieval_ranks,
+                                    summarize_ranks)
+
+
+def _get_field(sample: Any, key: str) -> Any:
+    """Read ``key`` from a data sample given as a data element or a dict.
+
+    ``mmengine.evaluator.Evaluator`` passes data elements converted with
+    ``to_dict()`` (data and metainfo fields flattened into one dict); a model
+    may also hand the metric data elements directly. Both expose ``.get``.
+    """
+    if isinstance(sample, Mapping):
+        value = sample.get(key)
+        if value is None and isinstance(sample.get('metainfo'), Mapping):
+            value = sample['metainfo'].get(key)
+        return value
+    if hasattr(sample, 'get'):
+        return sample.get(key)
+    return getattr(sample, key, None)
+
+
+@METRICS.register_module()
+class RetrievalMetric(BaseMetric):
+    """Text-to-video and video-to-text retrieval metric (multi-caption aware).
+
+    The model, in predict mode, returns one data sample per **video** with
+
+    * ``video_feature``: Tensor ``[D]``, the L2-normalised video embedding;
+    * ``text_feature``: Tensor ``[n_i, D]``, the L2-normalised embeddings of
+      the video's ``n_i >= 1`` captions, in annotation order;
+    * metainfo ``video_key``: str, the annotation key (e.g.
+      ``'video7010.mp4'``).
+
+    Features are used as given (not re-normalised): the score of caption
+    ``t`` and video ``v`` is their dot product. All captions are ranked
+    against all videos; see
+    :func:`mvadapt.evaluation.functional.retrieval_metrics` for the exact
+    rank definitions (ties count against the model; a video's V2T rank is
+    the best rank among its own captions). Reported keys (before the
+    ``retrieval/`` prefix): ``t2v/{R1,R5,R10,MdR,MnR}``,
+    ``v2t/{R1,R5,R10,MdR,MnR}`` and ``rsum``.
+
+    With ``subset_file``, for every subset ``name`` the metric also reports
+    ``name/t2v/*`` averaged over only the subset's captions (each still
+    ranked against the full gallery) and ``name/v2t/*`` over the subset's
+    videos (each ranked among all captions, as above).
+
+    Args:
+        subset_file (str, optional): Path of a JSON file
+            ``{"<subset name>": {"<video key>": [caption indices]}}``; caption
+            indices refer to the video's captions in annotation order.
+            Defaults to None (no subsets).
+        collect_device (str): Device used to collect results across ranks,
+            ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
+        prefix (str, optional): Prefix of the metric names; defaults to
+            :attr:`default_prefix` (``'retrieval'``) when None.
+        collect_dir (str, optional): Temporary directory for collecting
+            results across ranks when ``collect_device='cpu'``. Defaults to
+            None.
+    """
+
+    default_prefix = 'retrieval'
+
+    def __init__(self,
+                 subset_file: Optional[str] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None,
+                 collect_dir: Optional[str] = None) -> None:
+        super().__init__(
+            collect_device=collect_device,
+            prefix=prefix,
+            collect_dir=collect_dir)
+        self.subset_file = subset_file
+        self.subsets = (
+            self._load_subsets(subset_file)
+            if subset_file is not None else {})
+
+    @staticmethod
+    def _load_subsets(path: str) -> Dict[str, Dict[str, List[int]]]:
+        """Load and validate the structure of a subset file.
+
+        Args:
+            path (str): Path of the JSON subset file.
+
+        Returns:
+            dict[str, dict[str, list[int]]]: Subset name -> video key ->
+            caption indices.
+        """
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'subset_file {path!r} does not exist')
+        with open(path, encoding='utf-8') as f:
+            try:
+                data = json.load(f)
+            except json.JSONDecodeError as e:
+                raise ValueError(
+                    f'subset_file {path!r} is not valid JSON: {e}') from e
+        if not isinstance(data, dict):
+            raise ValueError(
+                f'subset_file {path!r} must hold a JSON object '
+                '{"<subset name>": {"<video key>": [caption indices]}}, got '
+                f'{type(data).__name__}')
+        subsets = {}
+        for name, videos in data.items():
+            if not isinstance(videos, dict) or not videos:
+                raise ValueError(
+                    f'subset {name!r} in subset_file {path!r} must be a '
+                    'non-empty object {"<video key>": [caption indices]}')
+            subset = {}
+            for key, indices in videos.items():
+                if (not isinstance(indices, list) or not indices or not all(
+                        isinstance(i, int) and not isinstance(i, bool)
+                        and i >= 0 for i in indices)):
+                    raise ValueError(
+                        f'subset {name!r}, video {key!r} in subset_file '
+                        f'{path!r}: expected a non-empty list of caption '
+                        f'indices (ints >= 0), got {indices!r}')
+                if len(set(indices)) != len(indices):
+                    raise ValueError(
+                        f'subset {name!r}, video {key!r} in subset_file '
+                        f'{path!r}: duplicate caption indices {indices!r}')
+                subset[key] = list(indices)
+            subsets[name] = subset
+        return subsets
+
+    def process(self, data_batch: Any,
+                data_samples: Sequence[Any]) -> None:
+        """Store the features and key of each video of a batch.
+
+        Args:
+            data_batch (Any): A batch from the dataloader (unused).
+            data_samples (Sequence[BaseDataElement | dict]): The model's
+                outputs, one per video, with ``video_feature`` ``[D]``,
+                ``text_feature`` ``[n_i, D]`` and metainfo ``video_key``.
+        """
+        for sample in data_samples:
+            key = _get_field(sample, 'video_key')
+            video = _get_field(sample, 'video_feature')
+            text = _get_field(sample, 'text_feature')
+            if key is None:
+                raise KeyError(
+                    'RetrievalMetric: a data sample has no metainfo '
+                    "'video_key'; the model must set it in predict mode")
+            for name, value in (('video_feature', video),
+                                ('text_feature', text)):
+                if not isinstance(value, torch.Tensor):
+                    raise KeyError(
+                        f'RetrievalMetric: data sample {key!r} has no tensor '
+                        f'field {name!r} (got {type(value).__name__})')
+            if video.ndim != 1:
+                raise ValueError(
+                    f'RetrievalMetric: video_feature of {key!r} must be '
+                    f'[D], got shape {tuple(video.shape)}')
+            if text.ndim != 2 or text.shape[0] < 1:
+                raise ValueError(
+                    f'RetrievalMetric: text_feature of {key!r} must be '
+                    f'[n_captions >= 1, D], got shape {tuple(text.shape)}')
+            if text.shape[1] != video.shape[0]:
+                raise ValueError(
+                    f'RetrievalMetric: feature size mismatch for {key!r}: '
+                    f'video_feature has D={video.shape[0]}, text_feature '
+                    f'has D={text.shape[1]}')
+            self.results.append(
+                dict(
+                    video_key=str(key),
+                    video_feature=video.detach().to(
+                        'cpu', torch.float32).clone(),
+                    text_feature=text.detach().to('cpu',
+                                                  torch.float32).clone()))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        """Rank all captions against all videos and summarise.
+
+        Args:
+            results (list[dict]): The processed results of all videos, in
+                dataset order.
+
+        Returns:
+            dict[str, float]: The metrics (see the class docstring).
+        """
+        if not results:
+            raise ValueError('RetrievalMetric got no results to evaluate')
+        positions: Dict[str, int] = {}
+        text_to_video = []
+        caption_offsets = []
+        n_texts = 0
+        for i, res in enumerate(results):
+            key = res['video_key']
+            if key in positions:
+                raise ValueError(
+                    f'RetrievalMetric: video key {key!r} appears twice in the '
+                    f'results (positions {positions[key]} and {i}); each '
+                    'video must be evaluated exactly once')
+            positions[key] = i
+            n_i = res['text_feature'].shape[0]
+            caption_offsets.append(n_texts)
+            text_to_video.extend([i] * n_i)
+            n_texts += n_i
+
+        video = torch.stack([res['video_feature'] for res in results])
+        text = torch.cat([res['text_feature'] for res in results])
+        sim = (text @ video.T).numpy()
+        t2v = torch.tensor(text_to_video, dtype=torch.int64).numpy()
+        MMLogger.get_current_instance().info(
+            f'RetrievalMetric: n_videos={len(results)}, n_texts={n_texts}')
+
+        metrics = retrieval_metrics(sim, t2v)
+        if not self.subsets:
+            return metrics
+
+        t2v_ranks, v2t_ranks = retrieval_ranks(sim, t2v)
+        for name, subset in self.subsets.items():
+            text_idx, video_idx = [], []
+            for key, indices in subset.items():
+                if key not in positions:
+                    raise KeyError(
+                        f'subset {name!r} in subset_file '
+                        f'{self.subset_file!r} names video {key!r}, which '
+                        'is not among the evaluated videos (unknown key, or '
+                        'evaluation ran on part of the data)')
+                v = positions[key]
+                n_i = results[v]['text_feature'].shape[0]
+                for j in indices:
+                    if j >= n_i:
+                        raise IndexError(
+                            f'subset {name!r} in subset_file '
+                            f'{self.subset_file!r}: caption index {j} of '
+                            f'video {key!r} is out of range (the video has '
+                            f'{n_i} captions)')
+                    text_idx.append(caption_offsets[v] + j)
+                video_idx.append(v)
+            metrics.update(summarize_ranks(t2v_ranks[text_idx], f'{name}/t2v'))
+            metrics.update(
+                summarize_ranks(v2t_ranks[video_idx], f'{name}/v2t'))
+        return metrics

@@ -1,0 +1,3 @@
+from .backbone import CLIPBackbone, count_parameters
+
+__all__ = ['CLIPBackbone', 'count_parameters']

@@ -1,0 +1,3 @@
+from .infonce import SymmetricInfoNCELoss
+
+__all__ = ['SymmetricInfoNCELoss']

@@ -1,0 +1,3 @@
+from .dist import all_gather_with_grad
+
+__all__ = ['all_gather_with_grad']

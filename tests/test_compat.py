@@ -1,0 +1,64 @@
+import importlib
+import sys
+
+import torch
+
+import mvadapt
+from mvadapt import compat
+
+
+def test_import_mmaction_models_works():
+    import mmaction.models  # noqa: F401  (fails on 1.2.0 without compat)
+    assert 'mmaction.models.localizers.drn' in sys.modules
+
+
+def test_apply_is_idempotent():
+    compat.apply()
+    compat.apply()
+    importlib.reload(mvadapt)
+
+
+def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
+    """A checkpoint with mmengine's message hub state loads under
+    torch.load(weights_only=True) (the torch >= 2.6 default)."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    buf = HistoryBuffer()
+    buf.update(1.5)
+    ckpt = dict(meta=dict(message_hub=dict(log_scalars={'loss': buf}),
+                          seed=np.int64(3), arr=np.zeros(2)),
+                state_dict={'w': torch.ones(2)})
+    path = tmp_path / 'ckpt.pth'
+    torch.save(ckpt, path)
+    loaded = torch.load(path, weights_only=True)
+    assert loaded['meta']['message_hub']['log_scalars']['loss'].current() \
+        == 1.5
+
+
+def test_arbitrary_globals_still_refused(tmp_path):
+    import pickle
+
+    import pytest
+    path = tmp_path / 'evil.pth'
+    torch.save({'x': pickle.PickleError('boom')}, path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, weights_only=True)
+
+
+class _GetattrPayload:
+    """Pickles as getattr(HistoryBuffer, '__subclasses__'): an allowed class
+    but a lookup mmengine never needs."""
+
+    def __reduce__(self):
+        from mmengine.logging import HistoryBuffer
+        return (getattr, (HistoryBuffer, '__subclasses__'))
+
+
+def test_getattr_is_restricted_to_history_buffer(tmp_path):
+    import pickle
+
+    import pytest
+    path = tmp_path / 'getattr.pth'
+    torch.save({'x': _GetattrPayload()}, path)
+    with pytest.raises(pickle.UnpicklingError, match='refusing getattr'):
+        torch.load(path, weights_only=True)

@@ -1,0 +1,99 @@
+"""End to end: tools/train.py for a few iterations on a tiny generated
+MovingShapes set, tools/test.py on its checkpoint, --resume, and
+tools/dist_train.sh with 2 CPU processes (gloo)."""
+import importlib.util
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIG = osp.join(ROOT, 'configs', 'demo',
+                  'clip4clip_tiny-static-pre_1xb32-10e_moving-shapes.py')
+
+
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    path = osp.join(ROOT, 'tools', 'data', 'moving_shapes.py')
+    spec = importlib.util.spec_from_file_location('moving_shapes', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = str(tmp_path_factory.mktemp('ms_tiny'))
+    module.generate(root, seed=0, preset='tiny', progress=False,
+                    verbose=False)
+    return root
+
+
+def options(data_root, epochs=1):
+    opts = [f'model.clip.pretrained=None', f'train_cfg.max_epochs={epochs}',
+            'train_cfg.val_interval=1', 'default_hooks.logger.interval=1',
+            f'test_evaluator.subset_file={data_root}/'
+            'retrieval_test_subsets.json']
+    for split in ('train', 'val', 'test'):
+        opts += [f'{split}_dataloader.dataset.data_root={data_root}',
+                 f'{split}_dataloader.num_workers=0',
+                 f'{split}_dataloader.persistent_workers=False',
+                 f'{split}_dataloader.batch_size=8']
+    return opts
+
+
+def run(args, env=None):
+    env = dict(os.environ if env is None else env, PYTHONUNBUFFERED='1')
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def test_train_then_test_then_resume(data_root, tmp_path):
+    work_dir = str(tmp_path / 'work')
+    out = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+               work_dir, '--seed', '1', '--cfg-options',
+               *options(data_root)])
+    assert 'Trainable parameters' in out
+    ckpt = osp.join(work_dir, 'epoch_1.pth')
+    assert osp.isfile(ckpt)
+    assert osp.isfile(osp.join(work_dir, 'params.json'))
+    dumps = [f for f in os.listdir(work_dir) if f.endswith('.py')]
+    assert dumps, 'config dump missing from the work dir'
+
+    metrics_file = str(tmp_path / 'metrics.json')
+    run([sys.executable, 'tools/test.py', CONFIG, ckpt, '--work-dir',
+         str(tmp_path / 'test'), '--metrics-out', metrics_file,
+         '--cfg-options', *options(data_root)])
+    with open(metrics_file) as f:
+        metrics = json.load(f)
+    for key in ('retrieval/t2v/R1', 'retrieval/v2t/MnR', 'retrieval/rsum',
+                'retrieval/direction_sensitive/t2v/R1'):
+        assert key in metrics
+    assert 0 <= metrics['retrieval/t2v/R1'] <= 100
+
+    out = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+               work_dir, '--resume', '--cfg-options',
+               *options(data_root, epochs=2)])
+    assert 'resumed epoch: 1' in out
+    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
+
+
+def test_dist_train_two_cpu_processes(data_root, tmp_path):
+    work_dir = str(tmp_path / 'dist')
+    env = dict(os.environ, PYTHON=sys.executable, PORT='29517')
+    out = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir',
+               work_dir, '--cfg-options', *options(data_root)], env=env)
+    assert 'Distributed training is not used' not in out
+    assert 'Distributed training: True' in out and 'GPU number: 2' in out
+    assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
+    log = [f for f in os.listdir(work_dir) if f[0].isdigit()]
+    assert log
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, 'tools/test.py', CONFIG,
+         str(tmp_path / 'nope.pth')], cwd=ROOT, capture_output=True,
+        text=True)
+    assert proc.returncode != 0
+    assert 'checkpoint not found' in proc.stderr
