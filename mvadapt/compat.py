@@ -15,6 +15,8 @@ once when :mod:`mvadapt` is imported, and is idempotent.
    :func:`torch.serialization.add_safe_globals` (``getattr`` only in a form
    restricted to ``HistoryBuffer``'s statistics methods) instead of disabling
    ``weights_only``: a checkpoint is untrusted input.
+3. mmcv-lite's import-time warning about its missing compiled deformable
+   attention (unused here) is silenced.
 """
 import importlib.util
 import sys
@@ -111,11 +113,20 @@ def _allow_mmengine_checkpoint_globals() -> None:
     ])
 
 
+def _quiet_mmcv_lite() -> None:
+    """mmcv-lite warns on import that its compiled deformable attention is
+    missing; nothing in mvadapt uses it, so the warning is noise."""
+    import warnings
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
 def apply() -> None:
     """Apply every compatibility fix once."""
     global _APPLIED
     if _APPLIED:
         return
+    _quiet_mmcv_lite()
     _install_drn_placeholder()
     _allow_mmengine_checkpoint_globals()
     _APPLIED = True

@@ -3,19 +3,26 @@
     python tools/test.py CONFIG [CHECKPOINT] [--work-dir DIR] [--dump FILE]
         [--metrics-out FILE] [--cfg-options k=v ...] [--launcher ...]
 
-Without CHECKPOINT the model is evaluated as the config builds it (for
-example zero-shot CLIP with ``model.clip.pretrained``).
+CHECKPOINT is a runner checkpoint (``.pth``, full or adapter-only) or an
+adapter file (``.safetensors``, see ``tools/model_converters/export_adapter.py``
+and ``mvadapt.apis.save_adapter``); an adapter made on another backbone is
+refused. Without CHECKPOINT the model is evaluated as the config builds it
+(for example zero-shot CLIP with ``model.clip.pretrained``).
 """
 import argparse
 import json
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import mvadapt  # noqa: F401  (applies mvadapt.compat)
-from mvadapt.apis import setup_distributed
+# The repository root, so configs can load plugins from projects/ with
+# custom_imports (as tools/dist_*.sh do through PYTHONPATH).
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
+from mvadapt.apis import load_adapter, setup_distributed
 from mvadapt.utils import register_all_modules
 
 
@@ -50,7 +57,9 @@ def merge_args(cfg: Config, args) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
     if args.checkpoint is not None and not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
-    cfg.load_from = args.checkpoint
+    is_adapter = args.checkpoint is not None and args.checkpoint.endswith(
+        '.safetensors')
+    cfg.load_from = None if is_adapter else args.checkpoint
     cfg.resume = False
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
@@ -72,6 +81,11 @@ def main():
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
+    if args.checkpoint is not None and args.checkpoint.endswith(
+            '.safetensors'):
+        meta = load_adapter(runner.model, args.checkpoint)
+        runner.logger.info(f'Loaded adapter {args.checkpoint} '
+                           f"({meta['num_params']} parameters)")
     metrics = runner.test()
     if runner.rank == 0:
         if args.metrics_out:

@@ -7,11 +7,15 @@
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import mvadapt  # noqa: F401  (applies mvadapt.compat)
+# The repository root, so configs can load plugins from projects/ with
+# custom_imports (as tools/dist_*.sh do through PYTHONPATH).
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
 from mvadapt.apis import enable_amp, setup_distributed
 from mvadapt.utils import register_all_modules
 

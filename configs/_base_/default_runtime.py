@@ -12,8 +12,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto',
                     max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
-custom_hooks = [dict(type='TrainableParamsHook')]
+    sync_buffers=dict(type='SyncBuffersHook'),
+    param_report=dict(type='TrainableParamsHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

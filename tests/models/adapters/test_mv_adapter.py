@@ -1,0 +1,183 @@
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+
+from mvadapt.models.adapters import MVAdapter, TemporalAdaptation
+from mvadapt.registry import MODELS
+from mvadapt.utils import register_all_modules
+
+register_all_modules()
+ARCH = Config.fromfile(
+    'configs/_base_/models/tiny-clip.py').tiny_clip_arch.to_dict()
+
+
+def build(**adapter):
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='VideoTextRetriever',
+        clip=dict(arch=ARCH, max_words=16, frozen=True, trainable=('bias', )),
+        adapter=dict(type='MVAdapter', max_frames=4, **adapter))).eval()
+
+
+def tokens(n=3, length=16):
+    g = torch.Generator().manual_seed(1)
+    t = torch.randint(1, 40000, (n, length), generator=g)
+    t[:, 0] = 49406
+    t[torch.arange(n), torch.tensor([5, 9, 15])[:n]] = 49407
+    return t
+
+
+def perturb_up_projections(model):
+    with torch.no_grad():
+        for name, p in model.adapter.named_parameters():
+            if '.up.' in name or 'fc2' in name:
+                p.normal_(0, 0.5)
+
+
+def test_identity_at_init_against_open_clip():
+    """Zero-initialised up-projections: encode_video / encode_text equal
+    OpenCLIP's own encode_image (mean-pooled) and encode_text."""
+    model = build()
+    clip = model.backbone.clip
+    imgs = torch.randn(2, 4, 3, 32, 32)
+    text = tokens()
+    full = torch.zeros(3, 77, dtype=torch.long)
+    full[:, :16] = text
+    with torch.no_grad():
+        video = model.encode_video(imgs)
+        model.adapter.detach()  # plain OpenCLIP from here on
+        frames = F.normalize(clip.encode_image(imgs.flatten(0, 1)), dim=-1)
+        ref_video = F.normalize(frames.view(2, 4, -1).mean(1), dim=-1)
+        ref_text = clip.encode_text(full, normalize=True)
+    torch.testing.assert_close(video, ref_video, rtol=1e-5, atol=1e-6)
+    model2 = build()
+    with torch.no_grad():
+        torch.testing.assert_close(model2.encode_text(text), ref_text,
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_adapters_change_output_once_trained():
+    model = build()
+    imgs = torch.randn(1, 4, 3, 32, 32)
+    with torch.no_grad():
+        before_v, before_t = model.encode_video(imgs), model.encode_text(
+            tokens(1))
+        perturb_up_projections(model)
+        after_v, after_t = model.encode_video(imgs), model.encode_text(
+            tokens(1))
+    assert not torch.allclose(before_v, after_v)
+    assert not torch.allclose(before_t, after_t)
+
+
+def test_temporal_adaptation_is_frame_order_sensitive():
+    """Mean pooling is order-invariant; the TAM is not (the whole point)."""
+    model = build()
+    perturb_up_projections(model)
+    imgs = torch.randn(1, 4, 3, 32, 32)
+    with torch.no_grad():
+        fwd = model.encode_video(imgs)
+        rev = model.encode_video(imgs.flip(1))
+    assert not torch.allclose(fwd, rev, atol=1e-4)
+    no_tam = build(temporal=False, calibration=False)
+    perturb_up_projections(no_tam)
+    with torch.no_grad():
+        torch.testing.assert_close(no_tam.encode_video(imgs),
+                                   no_tam.encode_video(imgs.flip(1)),
+                                   rtol=1e-5, atol=1e-5)
+
+
+def test_padded_frames_are_masked():
+    model = build()
+    perturb_up_projections(model)
+    imgs = torch.randn(1, 4, 3, 32, 32)
+    other = imgs.clone()
+    other[:, 3] = torch.randn(3, 32, 32)  # only the padded frame differs
+    mask = torch.tensor([[1.0, 1.0, 1.0, 0.0]])
+    with torch.no_grad():
+        torch.testing.assert_close(model.encode_video(imgs, mask),
+                                   model.encode_video(other, mask))
+
+
+def test_trainable_set_adapters_and_biases_only():
+    model = build()
+    names = [n for n, p in model.named_parameters() if p.requires_grad]
+    assert names
+    for n in names:
+        assert n.startswith('adapter.') or 'bias' in n, n
+    assert not model.backbone.clip.logit_scale.requires_grad
+    assert any(n.startswith('backbone.') for n in names)  # the biases
+
+
+@pytest.mark.parametrize('override,absent', [
+    (dict(cmt=False), ('cmt.', '.tied.')),
+    (dict(temporal=False, calibration=False),
+     ('video_adapters.0.pos_embed', 'video_adapters.0.cc',
+      'video_adapters.0.block.')),
+    (dict(calibration=False), ('.fc1', '.fc2', '.g.')),
+])
+def test_ablations_are_config_switches(override, absent):
+    full = [n for n, _ in build().adapter.named_parameters()]
+    names = [n for n, _ in build(**override).adapter.named_parameters()]
+    assert 0 < len(names) < len(full)
+    for part in absent:
+        assert any(part in n for n in full)
+        assert not any(part in n for n in names), part
+
+
+def test_text_only_and_video_only():
+    text_only = build(video=False)
+    assert len(text_only.adapter.video_adapters) == 0
+    assert len(text_only.adapter.text_adapters) == 4
+    video_only = build(text=False, cmt=False)
+    assert len(video_only.adapter.text_adapters) == 0
+
+
+@pytest.mark.parametrize('position,k', [('down_in', 128), ('down_out', 64),
+                                        ('up_in', 64), ('up_out', 128)])
+def test_cmt_positions_and_layers(position, k):
+    model = build(cmt_position=position, cmt_layers=(-1, ), cmt_dim=8)
+    adapter = model.adapter
+    assert adapter.cmt_layers == [3]
+    tied = adapter.video_adapters['3'].tied
+    assert tied.md_proj.out_features == k
+    assert tied.md_proj.in_features == 8
+    assert adapter.video_adapters['2'].tied is None
+    # the factor is shared: both modalities' adapters read the same tensor
+    loss = model.encode_video(torch.randn(1, 4, 3, 32, 32)).sum() + \
+        model.encode_text(tokens(1)).sum()
+    perturb_up_projections(model)
+    loss = model.encode_video(torch.randn(1, 4, 3, 32, 32)).sum() + \
+        model.encode_text(tokens(1)).sum()
+    loss.backward()
+    assert adapter.cmt['3'].factor.grad is not None
+
+
+def test_vit_b16_trainable_fraction_is_the_papers():
+    model = MODELS.build(dict(
+        type='VideoTextRetriever',
+        clip=dict(arch='ViT-B-16', pretrained=None, max_words=32,
+                  frozen=True, trainable=('bias', )),
+        adapter=dict(type='MVAdapter')))
+    counts = model.count_parameters()
+    percent = 100 * counts['trainable'] / counts['clip_total']
+    assert round(percent, 2) == 2.39
+    assert 3.3e6 < sum(model.adapter.summary().values()) < 3.5e6
+
+
+def test_too_many_frames_raises():
+    adapter = TemporalAdaptation(16, 8, max_frames=2)
+    from mvadapt.models.adapters import FrameContext
+    ctx = FrameContext()
+    ctx.set(3)
+    adapter.context = ctx
+    with pytest.raises(ValueError, match='max_frames'):
+        adapter(torch.randn(3, 5, 16))
+
+
+def test_bad_options():
+    with pytest.raises(ValueError, match='cmt_position'):
+        build(cmt_position='sideways')
+    with pytest.raises(ValueError, match='video=True'):
+        build(video=False, text=False)
+    assert isinstance(build().adapter, MVAdapter)
