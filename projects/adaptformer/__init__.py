@@ -1,0 +1,1 @@
+# AdaptFormer plugin of mvadapt: see README.md.
