@@ -1,20 +1,28 @@
-"""The MovingShapes demo: every stage of mvadapt on a 2-core CPU in minutes.
+"""The MovingShapes demo: mvadapt end to end on a 2-core CPU in minutes.
 
     python tools/demo.py [--stages data,pretrain,zero-shot,clip4clip]
                          [--work-dir work_dirs/demo] [--seed 0]
+    python tools/demo.py --stages zero-shot,clip4clip,mv-adapter
+    python tools/demo.py --full          # + ablations and AdaptFormer, 3 seeds
 
-Stages (each runs the same ``tools/train.py`` / ``tools/test.py`` a user
-would run, and writes its own work dir with logs, config dump and
-checkpoints):
+Stages (each runs the ``tools/train.py`` / ``tools/test.py`` a user would
+run and keeps its own work dir with logs, config dump and checkpoints):
 
-1. ``data``      generate MovingShapes (``tools/data/moving_shapes.py``);
-2. ``pretrain``  pretrain a tiny CLIP on the static image-caption set and
-                 extract its OpenCLIP weights;
-3. ``zero-shot`` evaluate that CLIP, frozen, on the motion test set;
-4. ``clip4clip`` fine-tune it CLIP4Clip-style (mean pooling, full fine-tune)
-                 and evaluate the best checkpoint (selected on val).
+1. ``data``       generate MovingShapes (``tools/data/moving_shapes.py``);
+2. ``pretrain``   pretrain a tiny CLIP on the static image-caption set and
+                  extract its OpenCLIP weights;
+3. ``zero-shot``  evaluate that CLIP, frozen, on the motion test set;
+4. ``clip4clip``  fine-tune it CLIP4Clip-style (mean pooling, full
+                  fine-tune), test the checkpoint selected on val;
+5. ``mv-adapter`` train MV-Adapter on the frozen CLIP, test likewise (not
+                  in the default stages yet: on this tiny benchmark it does
+                  not reach CLIP4Clip, see configs/mv_adapter/README.md).
 
-It ends with one results table (also written to ``<work-dir>/results.md``).
+``--full`` adds MV-Adapter's ablations (w/o temporal transformer, w/o
+calibration, w/o CMT) and the AdaptFormer baselines
+(``projects/adaptformer``), runs every trained method over seeds 0, 1, 2 and
+reports mean +- std. Tables are printed and written to
+``<work-dir>/results.md``.
 """
 import argparse
 import glob
@@ -22,21 +30,49 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import statistics
 import subprocess
 import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIGS = osp.join(ROOT, 'configs', 'demo')
-STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip')
-PRETRAIN_CFG = 'clip_tiny_1xb64-10e_moving-shapes-static.py'
+DEMO = osp.join(ROOT, 'configs', 'demo')
+ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
+PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny_1xb64-10e_moving-shapes-static.py')
+MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-10e_moving-shapes.py')
+STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter')
+DEFAULT_STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip')
+
+# name: (label, config, extra --cfg-options, trains?)
 METHODS = {
-    # stage: (label in the table, config)
     'zero-shot': ('Zero-shot CLIP (frozen)',
-                  'clip_tiny-static-pre_zero-shot_moving-shapes.py'),
+                  osp.join(DEMO, 'clip_tiny-static-pre_zero-shot_'
+                           'moving-shapes.py'), [], False),
     'clip4clip': ('CLIP4Clip (full fine-tune, mean pool)',
-                  'clip4clip_tiny-static-pre_1xb32-10e_moving-shapes.py'),
+                  osp.join(DEMO, 'clip4clip_tiny-static-pre_1xb32-10e_'
+                           'moving-shapes.py'), [], True),
+    'mv-adapter': ('MV-Adapter', MVA_CFG, [], True),
+    'mv-adapter_no-temporal': (
+        'MV-Adapter w/o temporal transformer (and calibration)', MVA_CFG,
+        ['model.adapter.temporal=False', 'model.adapter.calibration=False'],
+        True),
+    'mv-adapter_no-calibration': ('MV-Adapter w/o calibration', MVA_CFG,
+                                  ['model.adapter.calibration=False'], True),
+    'mv-adapter_no-cmt': ('MV-Adapter w/o CMT', MVA_CFG,
+                          ['model.adapter.cmt=False'], True),
+    'adaptformer-par': ('AdaptFormer-par (mean pool)', osp.join(
+        ADAPTFORMER,
+        'adaptformer-par_tiny-static-pre_1xb32-10e_moving-shapes.py'), [],
+        True),
+    'adaptformer-seq': ('AdaptFormer-seq (mean pool)', osp.join(
+        ADAPTFORMER,
+        'adaptformer-seq_tiny-static-pre_1xb32-10e_moving-shapes.py'), [],
+        True),
 }
+FULL_METHODS = ('zero-shot', 'clip4clip', 'mv-adapter',
+                'mv-adapter_no-temporal', 'mv-adapter_no-calibration',
+                'mv-adapter_no-cmt', 'adaptformer-par', 'adaptformer-seq')
+FULL_SEEDS = (0, 1, 2)
 
 
 def load_generator():
@@ -48,7 +84,7 @@ def load_generator():
 
 
 def run(cmd, log_path):
-    """Run a command, stream its output to a log file, fail loudly."""
+    """Run a command with its output in a log file; fail loudly."""
     print('$ ' + ' '.join(cmd), flush=True)
     with open(log_path, 'w') as log:
         proc = subprocess.run(cmd, cwd=ROOT, stdout=log,
@@ -76,28 +112,49 @@ def find_checkpoint(work_dir, pattern):
     return found[-1]
 
 
-def train(config, work_dir, args, extra=(), data_opts=None):
+def train(config, work_dir, seed, opts):
     os.makedirs(work_dir, exist_ok=True)
-    if data_opts is None:
-        data_opts = data_options(args.data_root)
-    cmd = [sys.executable, 'tools/train.py', osp.join(CONFIGS, config),
-           '--work-dir', work_dir, '--seed', str(args.seed),
-           '--cfg-options', *data_opts, *extra]
-    run(cmd, osp.join(work_dir, 'train_stdout.log'))
+    run([sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
+         '--seed', str(seed), '--cfg-options', *opts],
+        osp.join(work_dir, 'train_stdout.log'))
 
 
-def test(config, work_dir, args, checkpoint=None, extra=()):
+def test(config, work_dir, opts, checkpoint=None):
     os.makedirs(work_dir, exist_ok=True)
     metrics_path = osp.join(work_dir, 'test_metrics.json')
-    cmd = [sys.executable, 'tools/test.py', osp.join(CONFIGS, config)]
+    cmd = [sys.executable, 'tools/test.py', config]
     if checkpoint:
         cmd.append(checkpoint)
     cmd += ['--work-dir', work_dir, '--metrics-out', metrics_path,
-            '--cfg-options', *data_options(args.data_root, ('test', )),
-            *extra]
+            '--cfg-options', *opts]
     run(cmd, osp.join(work_dir, 'test_stdout.log'))
     with open(metrics_path) as f:
         return json.load(f)
+
+
+def run_method(name, seed, args, clip_file):
+    """Train (if the method trains) and test one method with one seed."""
+    label, config, extra, trains = METHODS[name]
+    wd = osp.join(args.work_dir, name if not args.full else
+                  osp.join(name, f'seed{seed}'))
+    pretrained = [f'model.clip.pretrained={clip_file}']
+    t0 = time.time()
+    if trains:
+        train(config, wd, seed, data_options(args.data_root) + pretrained +
+              extra)
+        best = find_checkpoint(wd, 'best_*.pth')
+    test_opts = data_options(args.data_root, ('test', )) + pretrained + extra
+    metrics = test(config, wd, test_opts, best if trains else None)
+    params_file = osp.join(wd, 'params.json')
+    if trains:
+        with open(params_file) as f:
+            counts = json.load(f)
+    else:  # evaluation only: nothing trains
+        counts = dict(trainable=0, trainable_percent=0.0)
+    return dict(name=name, method=label, seed=seed,
+                trainable=counts['trainable'],
+                percent=counts['trainable_percent'], metrics=metrics,
+                seconds=time.time() - t0)
 
 
 def fmt_table(rows):
@@ -120,26 +177,61 @@ def fmt_table(rows):
     return '\n'.join(lines)
 
 
+def mean_std(values):
+    if len(values) == 1:
+        return f'{values[0]:.1f}'
+    return f'{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f}'
+
+
+def fmt_seed_table(rows):
+    keys = [('T2V R@1', 'retrieval/t2v/R1'), ('V2T R@1', 'retrieval/v2t/R1'),
+            ('T2V R@1 direction-sensitive',
+             'retrieval/direction_sensitive/t2v/R1'),
+            ('T2V R@1 other queries',
+             'retrieval/direction_insensitive/t2v/R1')]
+    lines = ['| method | trainable % | seeds | ' +
+             ' | '.join(k for k, _ in keys) + ' |',
+             '|' + '---|' * (3 + len(keys))]
+    for name in dict.fromkeys(r['name'] for r in rows):
+        group = [r for r in rows if r['name'] == name]
+        cells = [group[0]['method'], f"{group[0]['percent']:.2f}",
+                 ','.join(str(r['seed']) for r in group)]
+        for _, key in keys:
+            vals = [r['metrics'][key] for r in group
+                    if key in r['metrics']]
+            cells.append(mean_std(vals) if vals else 'n/a')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--stages', default=','.join(STAGES),
-                        help=f'comma-separated subset of {STAGES}')
-    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument('--stages', default=','.join(DEFAULT_STAGES),
+                        help=f'comma-separated subset of {STAGES} (default '
+                        f'{",".join(DEFAULT_STAGES)})')
+    parser.add_argument('--full', action='store_true',
+                        help='ablations and AdaptFormer over seeds 0, 1, 2')
+    parser.add_argument('--work-dir', default=None,
+                        help='default work_dirs/demo (work_dirs/demo-full '
+                        'with --full)')
     parser.add_argument('--data-root', default='data/moving_shapes')
     parser.add_argument('--preset', default='demo',
                         help='MovingShapes preset (demo or tiny)')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=0,
+                        help='training seed (single-seed demo)')
     args = parser.parse_args()
     stages = [s.strip() for s in args.stages.split(',') if s.strip()]
     unknown = set(stages) - set(STAGES)
     if unknown:
         parser.error(f'unknown stage(s) {sorted(unknown)}; choose from '
                      f'{STAGES}')
+    if args.work_dir is None:
+        args.work_dir = 'work_dirs/demo-full' if args.full else \
+            'work_dirs/demo'
     args.work_dir = osp.abspath(args.work_dir)
     args.data_root = osp.abspath(args.data_root)
     os.makedirs(args.work_dir, exist_ok=True)
     clip_file = osp.join(args.work_dir, 'tiny_clip_static.safetensors')
-    pretrained = [f'model.clip.pretrained={clip_file}']
     timings = {}
     start_all = time.time()
 
@@ -151,46 +243,42 @@ def main():
     if 'pretrain' in stages:
         t0 = time.time()
         wd = osp.join(args.work_dir, 'pretrain')
-        train(PRETRAIN_CFG, wd, args, data_opts=data_options(
+        train(PRETRAIN_CFG, wd, 0, data_options(
             args.data_root, ('train', 'test'), subsets=False))
         ckpt = find_checkpoint(wd, 'epoch_*.pth')
         run([sys.executable, 'tools/model_converters/extract_clip.py', ckpt,
              clip_file], osp.join(wd, 'extract_stdout.log'))
         timings['pretrain'] = time.time() - t0
-        print(f'Pretrained tiny CLIP: {clip_file}')
+        print(f'Pretrained tiny CLIP: {clip_file}', flush=True)
 
+    if args.full:
+        methods = FULL_METHODS
+        seeds = FULL_SEEDS
+    else:
+        methods = [m for m in ('zero-shot', 'clip4clip', 'mv-adapter')
+                   if m in stages]
+        seeds = (args.seed, )
+    if methods and not osp.isfile(clip_file):
+        raise SystemExit(f'{clip_file} is missing: run the pretrain stage '
+                         'first (--stages pretrain,...)')
     rows = []
-    for stage in ('zero-shot', 'clip4clip'):
-        if stage not in stages:
-            continue
-        label, config = METHODS[stage]
-        wd = osp.join(args.work_dir, stage)
-        t0 = time.time()
-        if stage == 'zero-shot':
-            metrics = test(config, wd, args, extra=pretrained)
-        else:
-            train(config, wd, args, extra=pretrained)
-            best = find_checkpoint(wd, 'best_*.pth')
-            metrics = test(config, wd, args, checkpoint=best,
-                           extra=pretrained)
-        seconds = time.time() - t0
-        timings[stage] = seconds
-        params_file = osp.join(wd, 'params.json')
-        if osp.isfile(params_file):
-            with open(params_file) as f:
-                counts = json.load(f)
-        else:  # evaluation only: nothing trains
-            counts = dict(trainable=0, trainable_percent=0.0)
-        rows.append(dict(method=label, trainable=counts['trainable'],
-                         percent=counts['trainable_percent'],
-                         metrics=metrics, seconds=seconds))
+    for name in methods:
+        for seed in (seeds if METHODS[name][3] else seeds[:1]):
+            row = run_method(name, seed, args, clip_file)
+            rows.append(row)
+            timings[f'{name} seed {seed}' if args.full else name] = \
+                row['seconds']
+            print(f"{row['method']} (seed {seed}): T2V R@1 "
+                  f"{row['metrics']['retrieval/t2v/R1']:.1f}", flush=True)
 
     total = time.time() - start_all
     report = []
-    if rows:
-        report.append('MovingShapes retrieval test set (one caption per '
-                      f'video), seed {args.seed}:\n')
-        report.append(fmt_table(rows))
+    if rows and not args.full:
+        report += ['MovingShapes retrieval test set (one caption per video),'
+                   f' seed {args.seed}:\n', fmt_table(rows)]
+    elif rows:
+        report += ['MovingShapes retrieval test set, mean ± std over seeds '
+                   f'{list(seeds)}:\n', fmt_seed_table(rows)]
     report.append('\nStage wall times: ' + ', '.join(
         f'{k} {v:.0f} s' for k, v in timings.items()) +
         f'; total {total:.0f} s')
@@ -198,6 +286,8 @@ def main():
     print('\n' + text)
     with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
         f.write(text + '\n')
+    with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
+        json.dump(rows, f, indent=1)
     print(f'\nWork dirs, logs and checkpoints: {args.work_dir}\n'
           f'Results table: {osp.join(args.work_dir, "results.md")}')
 
