@@ -71,7 +71,7 @@ METHODS = {
 }
 FULL_METHODS = ('zero-shot', 'clip4clip', 'mv-adapter',
                 'mv-adapter_no-temporal', 'mv-adapter_no-calibration',
-                'mv-adapter_no-cmt', 'adaptformer-par', 'adaptformer-seq')
+                'mv-adapter_no-cmt', 'adaptformer-par')
 FULL_SEEDS = (0, 1, 2)
 
 
