@@ -1,3 +1,4 @@
+from .consistency import ConsistencyLoss, consistency_loss
 from .infonce import SymmetricInfoNCELoss
 
-__all__ = ['SymmetricInfoNCELoss']
+__all__ = ['ConsistencyLoss', 'SymmetricInfoNCELoss', 'consistency_loss']

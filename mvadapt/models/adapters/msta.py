@@ -1,0 +1,187 @@
+"""MSTA: the Multi-modal Spatio-Temporal Adapter.
+
+Chen et al., "Efficient Transfer Learning for Video-language Foundation
+Models", CVPR 2025 (arXiv 2411.11223). In blocks ``start..end`` of both CLIP
+encoders a parallel branch reads the block's pre-attention input
+``a = LN1(x)``::
+
+    v: h_v = ReLU(W_s ReLU(W_d^v a_v))      t: h_t = ReLU(W_s ReLU(W_d^t a_t))
+    A_t(h) = W_u^t h                        A_v(h) = W_us h + W_ut * h
+    x_out  = Block(x) + lambda * A(h)
+
+``W_s`` (m x m) is shared by the video and text branch of a block; ``W_ut``
+is a depthwise 1-D convolution over the frames (kernel 3, m -> D channels,
+groups m), applied per token position. The forward contribution is scaled by
+lambda, while the gradient into the adapter input is multiplied by lambda and
+the gradient at its output by 1/lambda, so the adapter weights train at unit
+gradient scale.
+"""
+from typing import Optional
+
+import torch
+from torch import nn
+
+from mvadapt.registry import MODELS
+from .base import AdapterInjector, FrameContext, attach_parallel
+
+
+class _ScaleGrad(torch.autograd.Function):
+    """Identity in the forward pass; multiplies the gradient by ``scale``."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, scale: float) -> torch.Tensor:
+        ctx.scale = scale
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        return grad * ctx.scale, None
+
+
+def scale_grad(x: torch.Tensor, scale: float) -> torch.Tensor:
+    """``x`` unchanged, its gradient multiplied by ``scale``."""
+    return _ScaleGrad.apply(x, scale)
+
+
+def _kaiming(linear: nn.Module) -> None:
+    nn.init.kaiming_normal_(linear.weight, mode='fan_out',
+                            nonlinearity='relu')
+    if linear.bias is not None:
+        nn.init.zeros_(linear.bias)
+
+
+class MSTABlock(nn.Module):
+    """The adapters of one block: modality-specific down-projections, the
+    shared layer, the text up-projection and the video spatial + temporal
+    up-projections.
+
+    Args:
+        video_dim (int): Vision width (768 for ViT-B), 0 for no video branch.
+        text_dim (int): Text width (512), 0 for no text branch.
+        m (int): Bottleneck width. Defaults to 256.
+        shared (bool): Share the middle layer between the modalities (the
+            "no shared layer" ablation gives each its own). Defaults to True.
+        kernel_size (int): Frames covered by the temporal convolution.
+            Defaults to 3.
+    """
+
+    def __init__(self, video_dim: int, text_dim: int, m: int = 256,
+                 shared: bool = True, kernel_size: int = 3) -> None:
+        super().__init__()
+        self.shared_layer = nn.Linear(m, m)
+        self.video_shared = None if shared or not video_dim else \
+            nn.Linear(m, m)
+        self.act = nn.ReLU()
+        if video_dim:
+            if video_dim % m:
+                raise ValueError(f'the temporal convolution needs the vision '
+                                 f'width ({video_dim}) divisible by m ({m})')
+            self.video_down = nn.Linear(video_dim, m)
+            self.video_up = nn.Linear(m, video_dim)  # W_us, spatial
+            self.video_temporal = nn.Conv1d(  # W_ut, depthwise over frames
+                m, video_dim, kernel_size, padding=kernel_size // 2,
+                groups=m)
+        if text_dim:
+            self.text_down = nn.Linear(text_dim, m)
+            self.text_up = nn.Linear(m, text_dim)
+        self.init_weights()
+
+    def init_weights(self) -> None:
+        for module in self.modules():
+            if isinstance(module, (nn.Linear, nn.Conv1d)):
+                _kaiming(module)
+
+    def forward_text(self, a: torch.Tensor) -> torch.Tensor:
+        """``a``: ``LN1(x)`` of the text block ``[B, L, D_t]``."""
+        h = self.act(self.shared_layer(self.act(self.text_down(a))))
+        return self.text_up(h)
+
+    def forward_video(self, a: torch.Tensor,
+                      num_frames: Optional[int]) -> torch.Tensor:
+        """``a``: ``LN1(x)`` of the vision block ``[B*T, L, D_v]``."""
+        middle = self.video_shared or self.shared_layer
+        h = self.act(middle(self.act(self.video_down(a))))  # [B*T, L, m]
+        spatial = self.video_up(h)
+        t = num_frames or 1
+        bt, length, m = h.shape
+        b = bt // t
+        seq = h.view(b, t, length, m).permute(0, 2, 3, 1)  # [B, L, m, T]
+        temporal = self.video_temporal(seq.reshape(b * length, m, t))
+        temporal = temporal.view(b, length, -1, t).permute(0, 3, 1, 2)
+        return spatial + temporal.reshape(bt, length, -1)
+
+
+@MODELS.register_module()
+class MSTA(AdapterInjector):
+    """Inject MSTA into blocks ``start_layer..end_layer`` of both towers of a
+    :class:`CLIPBackbone`.
+
+    Args:
+        backbone (CLIPBackbone): The host (given by the model).
+        m (int): Bottleneck width. Defaults to 256 (the paper's).
+        start_layer (int): First adapted block (0-based). Defaults to 0.
+        end_layer (int, optional): Last adapted block (inclusive); None means
+            the last. Defaults to None.
+        scale (float): lambda. Defaults to 0.005.
+        grad_scaling (bool): Train the adapter at unit gradient scale (the
+            paper's rule). Defaults to True.
+        video (bool): Adapters in the vision tower. Defaults to True.
+        text (bool): Adapters in the text tower. Defaults to True.
+        shared (bool): Share the middle layer across modalities. Defaults to
+            True.
+        kernel_size (int): Temporal kernel over frames. Defaults to 3.
+    """
+
+    def __init__(self, backbone, m: int = 256, start_layer: int = 0,
+                 end_layer: Optional[int] = None, scale: float = 0.005,
+                 grad_scaling: bool = True, video: bool = True,
+                 text: bool = True, shared: bool = True,
+                 kernel_size: int = 3) -> None:
+        super().__init__()
+        if not (video or text):
+            raise ValueError('MSTA needs video=True and/or text=True')
+        clip = backbone.clip
+        v_blocks = list(clip.visual.transformer.resblocks)
+        t_blocks = list(clip.transformer.resblocks)
+        n = min(len(v_blocks), len(t_blocks))
+        end_layer = n - 1 if end_layer is None else end_layer
+        if not 0 <= start_layer <= end_layer < n:
+            raise ValueError(f'need 0 <= start_layer <= end_layer < {n}, got '
+                             f'{start_layer}..{end_layer}')
+        self.layers = list(range(start_layer, end_layer + 1))
+        self.scale = scale
+        self.grad_scaling = grad_scaling
+        self.context: FrameContext = backbone.frame_context
+        v_width = clip.visual.transformer.width if video else 0
+        t_width = clip.transformer.width if text else 0
+        self.blocks = nn.ModuleDict({
+            str(i): MSTABlock(v_width, t_width, m, shared, kernel_size)
+            for i in self.layers})
+        v_bf = getattr(clip.visual.transformer, 'batch_first', True)
+        t_bf = getattr(clip.transformer, 'batch_first', True)
+        for i in self.layers:
+            if video:
+                self.attach(attach_parallel(
+                    v_blocks[i], self._make_fn(i, 'video'), v_bf))
+            if text:
+                self.attach(attach_parallel(
+                    t_blocks[i], self._make_fn(i, 'text'), t_bf))
+
+    def _make_fn(self, i: int, modality: str):
+        key = str(i)
+
+        def fn(a: torch.Tensor) -> torch.Tensor:
+            lam = self.scale
+            if self.grad_scaling:
+                a = scale_grad(a, lam)
+            block = self.blocks[key]
+            out = block.forward_video(a, self.context.num_frames) \
+                if modality == 'video' else block.forward_text(a)
+            if self.grad_scaling:
+                out = scale_grad(out, 1.0 / lam)
+            return lam * out
+
+        return fn
+
+    def extra_repr(self) -> str:
+        return f'layers={self.layers}, scale={self.scale}'
