@@ -7,6 +7,7 @@ checkpoint) stay valid and the adapter parameters live apart under the
 injector module (``model.adapter.*``).
 """
 from collections import OrderedDict
+from contextlib import contextmanager
 from typing import Callable, List, Optional
 
 import torch
@@ -90,6 +91,8 @@ def attach_after_ffn(block: nn.Module, fn: Callable[[torch.Tensor],
     target = block.ls_2
 
     def hook(module, inputs, output):
+        if not getattr(fn, 'enabled', lambda: True)():
+            return output
         f = output if batch_first else output.transpose(0, 1)
         delta = fn(f)
         if not batch_first:
@@ -106,6 +109,8 @@ def attach_parallel(block: nn.Module,
     fed with the block's pre-attention normalised input)."""
 
     def hook(module, args, kwargs, output):
+        if not getattr(fn, 'enabled', lambda: True)():
+            return output
         x = args[0] if args else kwargs['q_x']
         a = module.ln_1(x)
         if not batch_first:
@@ -129,9 +134,23 @@ class AdapterInjector(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self._handles = []
+        self._enabled = True
 
     def attach(self, handle) -> None:
         self._handles.append(handle)
+
+    def is_enabled(self) -> bool:
+        return self._enabled
+
+    @contextmanager
+    def disabled(self):
+        """Run the plain (frozen) backbone inside this context, e.g. to
+        encode MSTA's descriptions with the frozen text branch."""
+        previous, self._enabled = self._enabled, False
+        try:
+            yield
+        finally:
+            self._enabled = previous
 
     def detach(self) -> None:
         """Remove every hook: the backbone computes plain CLIP again."""

@@ -181,6 +181,7 @@ class MSTA(AdapterInjector):
                 out = scale_grad(out, 1.0 / lam)
             return lam * out
 
+        fn.enabled = self.is_enabled
         return fn
 
     def extra_repr(self) -> str:

@@ -367,6 +367,7 @@ class MVAdapter(AdapterInjector):
             factor = self.cmt[key].factor if key in self.cmt else None
             return self.scale * adapters[key](f, factor)
 
+        fn.enabled = self.is_enabled
         return fn
 
     def extra_repr(self) -> str:

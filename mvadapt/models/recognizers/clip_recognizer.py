@@ -1,0 +1,187 @@
+"""Action recognition with CLIP: the classifier is the text encoder."""
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+
+from mvadapt.registry import MODELS
+from ..clip import count_parameters
+
+
+def _read_class_names(class_names: Union[str, Sequence[str]]) -> List[str]:
+    if isinstance(class_names, str):
+        try:
+            with open(class_names, encoding='utf-8') as f:
+                names = [line.strip() for line in f if line.strip()]
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                f'class-names file not found: {class_names} (one class name '
+                'per line, line index = label)') from None
+        if not names:
+            raise ValueError(f'{class_names}: no class names')
+        return names
+    names = [str(n) for n in class_names]
+    if not names:
+        raise ValueError('class_names is empty')
+    return names
+
+
+@MODELS.register_module()
+class CLIPRecognizer(BaseModel):
+    """Video classifier whose weights are the text embeddings of the class
+    prompts: ``logits = exp(logit_scale) * cos(video, text(prompt_c))``.
+
+    Used by MSTA and its baselines (zero-shot CLIP with ``clip.frozen=True``,
+    ViFi-CLIP-style full fine-tuning with ``clip.frozen=False``).
+
+    Multi-view testing: the pipeline stacks ``V`` clips (x crops) of
+    ``num_frames`` frames, so ``imgs`` is ``[B, V*T, C, H, W]``; each view is
+    encoded as a video and the softmax scores are averaged over views.
+
+    With ``consistency`` (MSTA's L_CC), the spatial and temporal descriptions
+    of every class are encoded once by the frozen text branch (adapters
+    disabled), averaged per class and cached; the loss pulls each adapted
+    class-prompt embedding towards them.
+
+    Args:
+        clip (dict): :class:`CLIPBackbone` config.
+        class_names (str | list[str]): Class-names file or list (training).
+        num_frames (int): Frames per view ``T``.
+        template (str): Prompt template with ``{}`` for the class name.
+            Defaults to ``'a video of {}.'``.
+        test_class_names (str | list[str], optional): Label space for
+            evaluation when it differs (zero-shot cross-dataset, novel
+            classes). Defaults to the training classes.
+        adapter (dict, optional): Adapter injector config (e.g. ``MSTA``).
+        consistency (dict, optional): ``dict(descriptions=..., loss_weight=1.0,
+            num_per_class=2)`` with ``descriptions`` a name-keyed JSON file or
+            ``dict(spatial=file, temporal=file)`` of index-keyed files; see
+            :func:`mvadapt.utils.descriptions.load_descriptions`.
+        data_preprocessor (dict, optional): Defaults to
+            ``VideoTextDataPreprocessor``.
+    """
+
+    def __init__(self,
+                 clip: dict,
+                 class_names: Union[str, Sequence[str]],
+                 num_frames: int,
+                 template: str = 'a video of {}.',
+                 test_class_names: Optional[Union[str, Sequence[str]]] = None,
+                 adapter: Optional[dict] = None,
+                 consistency: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='VideoTextDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        if '{}' not in template:
+            raise ValueError(f'template needs a {{}} for the class name: '
+                             f'{template!r}')
+        self.backbone = MODELS.build(dict(type='CLIPBackbone', **clip))
+        self.adapter = None
+        if adapter is not None:
+            self.adapter = MODELS.build(
+                adapter, default_args=dict(backbone=self.backbone))
+        self.num_frames = num_frames
+        self.template = template
+        self.class_names = _read_class_names(class_names)
+        self.test_class_names = _read_class_names(
+            test_class_names) if test_class_names is not None else \
+            self.class_names
+        import open_clip
+        self._tokenizer = open_clip.tokenizer.SimpleTokenizer(
+            context_length=self.backbone.max_words)
+        self.consistency = None
+        if consistency is not None:
+            from mvadapt.utils.descriptions import load_descriptions
+            consistency = dict(consistency)
+            desc = consistency.pop('descriptions')
+            self._descriptions = load_descriptions(
+                desc, self.class_names,
+                num_per_class=consistency.pop('num_per_class', None))
+            self.consistency = MODELS.build(
+                dict(type='ConsistencyLoss', **consistency))
+        self._test_classifier = None
+
+    # -------------------------------------------------------------- helpers
+    def tokenize(self, texts: Sequence[str]) -> torch.Tensor:
+        tokens = self._tokenizer(list(texts),
+                                 context_length=self.backbone.max_words)
+        return torch.as_tensor(tokens, dtype=torch.long,
+                               device=self.backbone.logit_scale.device)
+
+    def class_embeddings(self, names: Sequence[str]) -> torch.Tensor:
+        """``[C, D]`` normalised text embeddings of the class prompts."""
+        return self.backbone.encode_text(
+            self.tokenize([self.template.format(n) for n in names]))
+
+    def _description_targets(self):
+        """Frozen-branch mean embeddings of the descriptions (cached)."""
+        if not hasattr(self, '_desc_spatial'):
+            ctx = self.adapter.disabled() if self.adapter is not None else \
+                torch.no_grad()
+            with torch.no_grad(), ctx:
+                feats = {}
+                for kind in ('spatial', 'temporal'):
+                    per_class = [
+                        F.normalize(self.backbone.encode_text(
+                            self.tokenize(texts)).mean(0), dim=-1)
+                        for texts in self._descriptions[kind]]
+                    feats[kind] = torch.stack(per_class)
+            self.register_buffer('_desc_spatial', feats['spatial'], False)
+            self.register_buffer('_desc_temporal', feats['temporal'], False)
+        return self._desc_spatial, self._desc_temporal
+
+    def encode_video(self, imgs: torch.Tensor) -> torch.Tensor:
+        """``[B, V*T, C, H, W]`` -> ``[B, V, D]`` normalised view features."""
+        b, vt = imgs.shape[:2]
+        if vt % self.num_frames:
+            raise ValueError(f'{vt} frames per sample is not a multiple of '
+                             f'num_frames={self.num_frames}')
+        views = vt // self.num_frames
+        feats = self.backbone.encode_video(
+            imgs.reshape(b * views, self.num_frames, *imgs.shape[2:]))
+        return feats.view(b, views, -1)
+
+    def count_parameters(self) -> Dict[str, int]:
+        counts = count_parameters(self)
+        counts['clip_total'] = count_parameters(self.backbone.clip)['total']
+        return counts
+
+    def train(self, mode: bool = True):
+        self._test_classifier = None  # the text branch may change
+        return super().train(mode)
+
+    # -------------------------------------------------------------- forward
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        imgs = inputs['imgs'] if isinstance(inputs, dict) else inputs
+        scale = self.backbone.logit_scale.clamp(max=4.6052).exp()
+        if mode == 'loss':
+            video = self.encode_video(imgs).mean(1)
+            video = F.normalize(video, dim=-1)
+            classes = self.class_embeddings(self.class_names)
+            logits = scale * video @ classes.t()
+            labels = torch.cat([s.gt_label for s in data_samples]).to(
+                logits.device)
+            losses = dict(loss_cls=F.cross_entropy(logits, labels))
+            if self.consistency is not None:
+                spatial, temporal = self._description_targets()
+                losses.update(self.consistency(classes, spatial, temporal))
+            return losses
+        if mode in ('predict', 'tensor'):
+            if self._test_classifier is None or self.training:
+                with torch.no_grad():
+                    self._test_classifier = self.class_embeddings(
+                        self.test_class_names)
+            views = self.encode_video(imgs)  # [B, V, D]
+            scores = (scale * views @ self._test_classifier.t()).softmax(-1)
+            scores = scores.mean(1)  # average softmax over views
+            if mode == 'tensor':
+                return scores
+            for sample, score in zip(data_samples, scores):
+                sample.set_pred_score(score)
+                sample.set_pred_label(score.argmax(keepdim=True))
+            return data_samples
+        raise RuntimeError(f'Invalid mode {mode!r}')

@@ -1,0 +1,97 @@
+import json
+
+import pytest
+import torch
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+
+from mvadapt.registry import MODELS
+from mvadapt.utils import register_all_modules
+
+register_all_modules()
+ARCH = Config.fromfile(
+    'configs/_base_/models/tiny-clip.py').tiny_clip_arch.to_dict()
+CLASSES = ['square moving left', 'square moving right', 'circle growing']
+
+
+def build(**kwargs):
+    torch.manual_seed(0)
+    cfg = dict(type='CLIPRecognizer',
+               clip=dict(arch=ARCH, max_words=16, frozen=True),
+               class_names=CLASSES, num_frames=4,
+               adapter=dict(type='MSTA', m=32))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def batch(model, views=1, labels=(0, 2)):
+    imgs = [torch.randint(0, 255, (views * 4, 3, 32, 32), dtype=torch.uint8)
+            for _ in labels]
+    samples = [ActionDataSample().set_gt_label(label) for label in labels]
+    return model.data_preprocessor(
+        dict(inputs=dict(imgs=imgs), data_samples=samples), False)
+
+
+def test_loss_and_predict_with_multi_view_averaging():
+    model = build()
+    data = batch(model)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss_cls'}
+    losses['loss_cls'].backward()
+    model.eval()
+    with torch.no_grad():
+        out = model(**batch(model, views=3), mode='predict')
+    score = out[0].pred_score
+    assert score.shape == (3, ) and torch.isclose(score.sum(),
+                                                  torch.tensor(1.0))
+    # the average of per-view softmax, computed by hand
+    data = batch(model, views=3)
+    with torch.no_grad():
+        views = model.encode_video(data['inputs']['imgs'])
+        cls = model.class_embeddings(CLASSES)
+        scale = model.backbone.logit_scale.exp()
+        manual = (scale * views @ cls.t()).softmax(-1).mean(1)
+        scores = model(**data, mode='tensor')
+    torch.testing.assert_close(scores, manual)
+
+
+def test_classifier_is_the_text_encoder_of_the_prompts():
+    model = build(template='a photo of a {}.')
+    with torch.no_grad():
+        emb = model.class_embeddings(['circle growing'])
+        ref = model.backbone.encode_text(model.tokenize(
+            ['a photo of a circle growing.']))
+    torch.testing.assert_close(emb, ref)
+
+
+def test_test_label_space_can_differ():
+    model = build(test_class_names=['triangle blinking', 'circle shrinking'])
+    model.eval()
+    with torch.no_grad():
+        out = model(**batch(model), mode='predict')
+    assert out[0].pred_score.shape == (2, )
+
+
+def test_consistency_loss_uses_frozen_branch_descriptions(tmp_path):
+    desc = {c: {'spatial': [f'a {c} shape', 'plain background'],
+                'temporal': [f'{c} step one', f'{c} step two']}
+            for c in CLASSES}
+    path = tmp_path / 'd.json'
+    path.write_text(json.dumps(desc))
+    model = build(consistency=dict(descriptions=str(path), loss_weight=1.0,
+                                   num_per_class=2))
+    losses = model(**batch(model), mode='loss')
+    assert set(losses) == {'loss_cls', 'loss_cc'}
+    spatial, _ = model._description_targets()
+    with torch.no_grad(), model.adapter.disabled():
+        ref = torch.nn.functional.normalize(model.backbone.encode_text(
+            model.tokenize(desc[CLASSES[1]]['spatial'])).mean(0), dim=-1)
+    torch.testing.assert_close(spatial[1], ref)
+    assert not spatial.requires_grad
+
+
+def test_bad_class_names_and_template(tmp_path):
+    with pytest.raises(FileNotFoundError, match='class-names file'):
+        build(class_names=str(tmp_path / 'none.txt'))
+    with pytest.raises(ValueError, match='template'):
+        build(template='a video')
