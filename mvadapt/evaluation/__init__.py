@@ -1,8 +1,11 @@
 """Evaluation: framework-free functions and MMEngine metrics."""
-from .functional import retrieval_metrics, retrieval_ranks, summarize_ranks
-from .metrics import RetrievalMetric
+from .functional import (base_novel_accuracy, harmonic_mean,
+                         retrieval_metrics, retrieval_ranks, subset_accuracy,
+                         summarize_ranks)
+from .metrics import BaseNovelMetric, RetrievalMetric
 
 __all__ = [
-    'retrieval_metrics', 'retrieval_ranks', 'summarize_ranks',
-    'RetrievalMetric'
+    'base_novel_accuracy', 'harmonic_mean', 'retrieval_metrics',
+    'retrieval_ranks', 'subset_accuracy', 'summarize_ranks',
+    'BaseNovelMetric', 'RetrievalMetric'
 ]

@@ -1,4 +1,5 @@
 """MMEngine metrics registered in :data:`mvadapt.registry.METRICS`."""
+from .base_novel_metric import BaseNovelMetric
 from .retrieval_metric import RetrievalMetric
 
-__all__ = ['RetrievalMetric']
+__all__ = ['BaseNovelMetric', 'RetrievalMetric']

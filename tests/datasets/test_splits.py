@@ -1,0 +1,67 @@
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from mvadapt.datasets.splits import (k_shot, read_video_list, relabel,
+                                     split_base_novel)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def make_list(tmp_path, per_class=5, classes=4, name='train.txt'):
+    path = tmp_path / name
+    path.write_text(''.join(f'c{c}/v{i}.mp4 {c}\n' for c in range(classes)
+                            for i in range(per_class)))
+    return str(path)
+
+
+def test_k_shot_deterministic_and_balanced(tmp_path):
+    samples = read_video_list(make_list(tmp_path))
+    a = k_shot(samples, 2, seed=0)
+    assert a == k_shot(samples, 2, seed=0)
+    assert a != k_shot(samples, 2, seed=1)
+    assert [label for _, label in a] == [0, 0, 1, 1, 2, 2, 3, 3]
+    with pytest.raises(ValueError, match='class 0 has 5 samples'):
+        k_shot(samples, 6)
+
+
+def test_base_novel_split():
+    assert split_base_novel(51) == (list(range(26)), list(range(26, 51)))
+    base, novel = split_base_novel(10, seed=3)
+    assert len(base) == 5 and not set(base) & set(novel)
+    assert (base, novel) == split_base_novel(10, seed=3)
+    assert relabel([('a', 7), ('b', 2), ('c', 5)], [5, 7]) == [('a', 1),
+                                                                ('c', 0)]
+
+
+def test_malformed_list(tmp_path):
+    bad = tmp_path / 'bad.txt'
+    bad.write_text('a.mp4 0\nno_label_here\n')
+    with pytest.raises(ValueError, match='line 2'):
+        read_video_list(str(bad))
+
+
+def test_cli_b2n(tmp_path):
+    train = make_list(tmp_path)
+    test = make_list(tmp_path, per_class=2, name='test.txt')
+    names = tmp_path / 'names.txt'
+    names.write_text('w\nx\ny\nz\n')
+    out = tmp_path / 'b2n'
+    proc = subprocess.run([sys.executable, 'tools/data/make_splits.py', 'b2n',
+                           train, test, str(names), '--k', '2', '--out-dir',
+                           str(out)], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / 'base_class_names.txt').read_text() == 'w\nx\n'
+    assert (out / 'novel_class_names.txt').read_text() == 'y\nz\n'
+    train_base = read_video_list(str(out / 'train_base.txt'))
+    assert len(train_base) == 4 and {lab for _, lab in train_base} == {0, 1}
+    novel = read_video_list(str(out / 'test_novel.txt'))
+    assert [lab for _, lab in novel] == [0, 0, 1, 1]  # re-indexed from 0
+    names.write_text('w\nx\n')
+    proc = subprocess.run([sys.executable, 'tools/data/make_splits.py', 'b2n',
+                           train, test, str(names), '--out-dir', str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1 and 'is not in' in proc.stderr
