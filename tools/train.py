@@ -83,6 +83,7 @@ def merge_args(cfg: Config, args) -> Config:
         randomness['diff_rank_seed'] = True
     if args.deterministic:
         randomness['deterministic'] = True
+    randomness.setdefault('seed', None)  # None: a random seed, logged
     cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -16,7 +16,7 @@ param_scheduler = [
          convert_to_iter_based=True)
 ]
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AutocastOptimWrapper',  # bf16 autocast on GPU (and CPU)
     dtype='bfloat16',
     optimizer=dict(type='AdamW', lr=5e-6, betas=(0.9, 0.98), eps=1e-6,
                    weight_decay=0.2),

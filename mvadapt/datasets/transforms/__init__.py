@@ -1,3 +1,4 @@
+from .augment import ClipRandomGrayscale
 from .tokenize import OpenCLIPTokenize
 
-__all__ = ['OpenCLIPTokenize']
+__all__ = ['ClipRandomGrayscale', 'OpenCLIPTokenize']

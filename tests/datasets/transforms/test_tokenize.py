@@ -25,3 +25,4 @@ def test_long_caption_truncated_and_ends_with_eot():
 def test_bad_text_raises_with_filename():
     with pytest.raises(ValueError, match='x.mp4'):
         OpenCLIPTokenize()(dict(text=[], filename='x.mp4'))
+

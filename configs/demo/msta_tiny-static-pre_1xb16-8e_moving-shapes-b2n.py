@@ -1,0 +1,86 @@
+# MSTA base-to-novel on MovingShapes, from the demo's tiny CLIP: classes are
+# "<shape> <motion>"; train on the 15 base classes, test base and novel
+# accuracy (each in its own label space) and their harmonic mean on the joint
+# test list; the epoch is selected by base accuracy on val_base only.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/tiny-clip.py',
+    '../_base_/schedules/msta_adamw.py'
+]
+data_root = 'data/moving_shapes'
+model = dict(
+    _delete_=True,
+    type='CLIPRecognizer',
+    clip=dict(arch={{_base_.tiny_clip_arch}},
+              pretrained='work_dirs/demo/tiny_clip_static.safetensors',
+              max_words=16, frozen=True),
+    adapter=dict(type='MSTA', m=32, scale=0.005, grad_scaling=True),
+    num_frames=8,
+    template='a video of a {}.',
+    class_names=data_root + '/b2n/base_class_names.txt',
+    test_class_names=data_root + '/class_names.txt',
+    consistency=dict(descriptions=data_root +
+                     '/descriptions/descriptions.json',
+                     loss_weight=1.0, num_per_class=2),
+    data_preprocessor=dict(type='VideoTextDataPreprocessor'))
+
+pipeline = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=8, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs', collect_keys=('imgs', )),
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs', collect_keys=('imgs', )),
+]
+_loader = dict(batch_size=16, num_workers=2, persistent_workers=True)
+train_dataloader = dict(
+    **_loader,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='VideoDataset', ann_file=data_root +
+                 '/b2n/train_base.txt',
+                 data_prefix=dict(video=data_root + '/videos'),
+                 pipeline=pipeline))
+val_dataloader = dict(
+    **_loader,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='VideoDataset', ann_file=data_root +
+                 '/recognition_val.txt',
+                 data_prefix=dict(video=data_root + '/videos'),
+                 pipeline=test_pipeline, test_mode=True))
+test_dataloader = dict(
+    **_loader,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='VideoDataset', ann_file=data_root +
+                 '/recognition_test.txt',
+                 data_prefix=dict(video=data_root + '/videos'),
+                 pipeline=test_pipeline, test_mode=True))
+val_evaluator = dict(type='BaseNovelMetric',
+                     base_classes=data_root + '/b2n/base_class_names.txt',
+                     novel_classes=data_root + '/b2n/novel_class_names.txt',
+                     class_names=data_root + '/class_names.txt')
+test_evaluator = val_evaluator
+
+optim_wrapper = dict(type='OptimWrapper', _delete_=True,
+                     optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.98),
+                                    eps=1e-8, weight_decay=1e-3))
+max_epochs = 8
+warmup_epochs = 1
+train_cfg = dict(max_epochs=max_epochs, val_begin=1, val_interval=2)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
+         end=warmup_epochs, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
+         eta_min=1e-5, by_epoch=True, begin=warmup_epochs, end=max_epochs,
+         convert_to_iter_based=True)
+]
+default_hooks = dict(
+    checkpoint=dict(interval=2, save_best='b2n/base', rule='greater',
+                    max_keep_ckpts=1),
+    logger=dict(interval=10))

@@ -1,0 +1,20 @@
+# MSTA zero-shot on Kinetics-600's novel classes, split 2 (160 of the 220
+# classes absent from Kinetics-400; tools/data/kinetics --novel-from).
+_base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb.py']
+data_root = 'data/kinetics600'
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=8, num_clips=4, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 224)),
+    dict(type='ThreeCrop', crop_size=224),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs', collect_keys=('imgs', )),
+]  # 4 clips x 3 crops, softmax averaged over views
+
+model = dict(test_class_names=data_root +
+             '/annotations/k600_novel_split_2_class_names.txt')
+test_dataloader = dict(dataset=dict(
+    ann_file=data_root + '/annotations/k600_novel_split_2_val_list.txt',
+    data_prefix=dict(video=data_root + '/videos_val'),
+    pipeline=test_pipeline))

@@ -1,0 +1,46 @@
+# MSTA few-shot: 4 shots per class on Something-Something v2 (ViFi-CLIP protocol, 50 epochs), test on the full val set.
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/msta_vit-base-p16.py',
+    '../_base_/datasets/recognition_u8.py',
+    '../_base_/schedules/msta_adamw.py'
+]
+
+data_root = 'data/sthv2'
+class_names = data_root + '/annotations/class_names.txt'
+model = dict(class_names=class_names,
+             consistency=dict(
+                 descriptions=data_root + '/descriptions/descriptions.json',
+                 loss_weight=1.0, num_per_class=2))
+max_epochs = 50
+train_cfg = dict(max_epochs=max_epochs, val_begin=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
+         end=5, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=1e-5,
+         by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=8, num_clips=2, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 224)),
+    dict(type='ThreeCrop', crop_size=224),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs', collect_keys=('imgs', )),
+]  # 2 clips x 3 crops, softmax averaged over views
+
+# 4-shot list: python tools/data/make_splits.py kshot \
+#     data/sthv2/annotations/sthv2_train_list.txt --k 4 --seed 0 \
+#     --out data/sthv2/annotations/sthv2_train_list_4shot.txt
+train_dataloader = dict(dataset=dict(
+    ann_file=data_root + '/annotations/sthv2_train_list_4shot.txt',
+    data_prefix=dict(video=data_root + '/videos')))
+val_dataloader = dict(dataset=dict(
+    ann_file=data_root + '/annotations/sthv2_val_list.txt',
+    data_prefix=dict(video=data_root + '/videos')))
+test_dataloader = dict(dataset=dict(
+    ann_file=data_root + '/annotations/sthv2_val_list.txt',
+    data_prefix=dict(video=data_root + '/videos'),
+    pipeline=test_pipeline))
+default_hooks = dict(checkpoint=dict(save_best=None, max_keep_ckpts=1))
