@@ -1,8 +1,7 @@
 """The MovingShapes demo: mvadapt end to end on a 2-core CPU in minutes.
 
-    python tools/demo.py [--stages data,pretrain,zero-shot,clip4clip]
+    python tools/demo.py [--stages data,pretrain,zero-shot,clip4clip,mv-adapter]
                          [--work-dir work_dirs/demo] [--seed 0]
-    python tools/demo.py --stages zero-shot,clip4clip,mv-adapter
     python tools/demo.py --full          # + ablations and AdaptFormer, 3 seeds
 
 Stages (each runs the ``tools/train.py`` / ``tools/test.py`` a user would
@@ -14,9 +13,7 @@ run and keeps its own work dir with logs, config dump and checkpoints):
 3. ``zero-shot``  evaluate that CLIP, frozen, on the motion test set;
 4. ``clip4clip``  fine-tune it CLIP4Clip-style (mean pooling, full
                   fine-tune), test the checkpoint selected on val;
-5. ``mv-adapter`` train MV-Adapter on the frozen CLIP, test likewise (not
-                  in the default stages yet: on this tiny benchmark it does
-                  not reach CLIP4Clip, see configs/mv_adapter/README.md).
+5. ``mv-adapter`` train MV-Adapter on the frozen CLIP, test likewise.
 
 ``--full`` adds MV-Adapter's ablations (w/o temporal transformer, w/o
 calibration, w/o CMT) and the AdaptFormer baselines
@@ -41,7 +38,6 @@ ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
 PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny_1xb64-10e_moving-shapes-static.py')
 MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-10e_moving-shapes.py')
 STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter')
-DEFAULT_STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip')
 
 # name: (label, config, extra --cfg-options, trains?)
 METHODS = {
@@ -138,6 +134,10 @@ def run_method(name, seed, args, clip_file):
     wd = osp.join(args.work_dir, name if not args.full else
                   osp.join(name, f'seed{seed}'))
     pretrained = [f'model.clip.pretrained={clip_file}']
+    done = osp.join(wd, 'demo_result.json')
+    if args.resume and osp.isfile(done):  # finished in an earlier run
+        with open(done) as f:
+            return json.load(f)
     t0 = time.time()
     if trains:
         train(config, wd, seed, data_options(args.data_root) + pretrained +
@@ -151,10 +151,13 @@ def run_method(name, seed, args, clip_file):
             counts = json.load(f)
     else:  # evaluation only: nothing trains
         counts = dict(trainable=0, trainable_percent=0.0)
-    return dict(name=name, method=label, seed=seed,
-                trainable=counts['trainable'],
-                percent=counts['trainable_percent'], metrics=metrics,
-                seconds=time.time() - t0)
+    result = dict(name=name, method=label, seed=seed,
+                  trainable=counts['trainable'],
+                  percent=counts['trainable_percent'], metrics=metrics,
+                  seconds=time.time() - t0)
+    with open(done, 'w') as f:
+        json.dump(result, f, indent=1)
+    return result
 
 
 def fmt_table(rows):
@@ -172,7 +175,7 @@ def fmt_table(rows):
                       f"{m[f'retrieval/{d}/MnR']:.1f}"]
         ds = m.get('retrieval/direction_sensitive/t2v/R1')
         cells.append('n/a' if ds is None else f'{ds:.1f}')
-        cells.append(f"{r['seconds']:.0f} s")
+        cells.append('-' if r['seconds'] is None else f"{r['seconds']:.0f} s")
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -206,9 +209,8 @@ def fmt_seed_table(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--stages', default=','.join(DEFAULT_STAGES),
-                        help=f'comma-separated subset of {STAGES} (default '
-                        f'{",".join(DEFAULT_STAGES)})')
+    parser.add_argument('--stages', default=','.join(STAGES),
+                        help=f'comma-separated subset of {STAGES}')
     parser.add_argument('--full', action='store_true',
                         help='ablations and AdaptFormer over seeds 0, 1, 2')
     parser.add_argument('--work-dir', default=None,
@@ -219,6 +221,9 @@ def main():
                         help='MovingShapes preset (demo or tiny)')
     parser.add_argument('--seed', type=int, default=0,
                         help='training seed (single-seed demo)')
+    parser.add_argument('--resume', action='store_true',
+                        help='reuse the results of runs that finished in an '
+                        'earlier invocation (same work dir)')
     args = parser.parse_args()
     stages = [s.strip() for s in args.stages.split(',') if s.strip()]
     unknown = set(stages) - set(STAGES)
@@ -262,14 +267,17 @@ def main():
         raise SystemExit(f'{clip_file} is missing: run the pretrain stage '
                          'first (--stages pretrain,...)')
     rows = []
-    for name in methods:
-        for seed in (seeds if METHODS[name][3] else seeds[:1]):
-            row = run_method(name, seed, args, clip_file)
-            rows.append(row)
+    # Seed-major order: every method gets seed 0 before any gets seed 1.
+    runs = [(name, seed) for seed in seeds for name in methods
+            if METHODS[name][3] or seed == seeds[0]]
+    for name, seed in runs:
+        row = run_method(name, seed, args, clip_file)
+        rows.append(row)
+        if row['seconds'] is not None:
             timings[f'{name} seed {seed}' if args.full else name] = \
                 row['seconds']
-            print(f"{row['method']} (seed {seed}): T2V R@1 "
-                  f"{row['metrics']['retrieval/t2v/R1']:.1f}", flush=True)
+        print(f"{row['method']} (seed {seed}): T2V R@1 "
+              f"{row['metrics']['retrieval/t2v/R1']:.1f}", flush=True)
 
     total = time.time() - start_all
     report = []
