@@ -1,7 +1,7 @@
 """Video-text retrieval dataset in MMAction2's JSON format."""
 import json
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, Dict, List, Union
 
 from mmaction.datasets import BaseActionDataset
 from mmengine.logging import MMLogger

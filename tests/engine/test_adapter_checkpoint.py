@@ -1,6 +1,5 @@
 """Adapter-only checkpoints: small, exact --resume, safetensors artefact."""
 import importlib.util
-import os
 import os.path as osp
 import signal
 import subprocess

@@ -28,7 +28,7 @@ def data_root(tmp_path_factory):
 
 
 def options(data_root, epochs=1):
-    opts = [f'model.clip.pretrained=None', f'train_cfg.max_epochs={epochs}',
+    opts = ['model.clip.pretrained=None', f'train_cfg.max_epochs={epochs}',
             'train_cfg.val_interval=1', 'default_hooks.logger.interval=1',
             f'test_evaluator.subset_file={data_root}/'
             'retrieval_test_subsets.json']

@@ -211,3 +211,80 @@ def require_one(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if not any(getattr(args, o.lstrip('-').replace('-', '_'))
                for o in options):
         parser.error('give ' + ' and/or '.join(options))
+
+
+# -- recognition lists (VideoDataset) and class-name files -----------------
+Output = Tuple[str, list]
+
+
+def read_lines(path: str) -> List[Tuple[int, str]]:
+    """Non-blank lines of a UTF-8 text file: ``(line number, stripped)``."""
+    require_file(path)
+    try:
+        with open(path, encoding='utf-8-sig') as f:
+            return [(n, line.strip()) for n, line in enumerate(f, 1)
+                    if line.strip()]
+    except UnicodeDecodeError as e:
+        raise ConversionError(f'{path}: not UTF-8 text ({e})') from e
+
+
+def _is_video_list(items: list) -> bool:
+    return isinstance(items[0], tuple)
+
+
+def write_lists(outputs: Sequence[Output], out_dir: str) -> None:
+    """Write video lists (``path label`` lines) and class-name files (one
+    name per line) to ``out_dir`` and print what was written."""
+    os.makedirs(out_dir, exist_ok=True)
+    for name, items in outputs:
+        path = osp.join(out_dir, name)
+        with open(path, 'w', encoding='utf-8') as f:
+            if _is_video_list(items):
+                f.writelines(f'{p} {label}\n' for p, label in items)
+                n_classes = len({label for _, label in items})
+                print(f'wrote {path}: {len(items)} videos, {n_classes} '
+                      'classes')
+            else:
+                f.writelines(f'{n}\n' for n in items)
+                print(f'wrote {path}: {len(items)} classes')
+
+
+def run_lists(convert: Callable[[], List[Output]], out_dir: str,
+              check_videos: Optional[str] = None) -> int:
+    """Convert, then write; a :class:`ConversionError` becomes a message on
+    stderr and exit status 1, and nothing is written unless every input is
+    valid. Videos of a ``*_train_*`` list that are also in its ``*_val_*``
+    list are warned about; ``check_videos`` reports missing videos."""
+    try:
+        if check_videos and not osp.isdir(check_videos):
+            raise ConversionError(
+                f'{check_videos}: video directory not found (--check-videos)')
+        outputs = convert()
+        for name, items in outputs:
+            if not items:
+                raise ConversionError(f'{name}: nothing to write')
+        lists = {n: items for n, items in outputs if _is_video_list(items)}
+        for name, items in lists.items():
+            val = lists.get(name.replace('_train_', '_val_'))
+            if '_train_' in name and val:
+                train = {p for p, _ in items}
+                overlap = [p for p, _ in val if p in train]
+                if overlap:
+                    print(f'warning: {len(overlap)} videos are in both '
+                          f'{name} and {name.replace("_train_", "_val_")}, '
+                          f'e.g. {overlap[:5]}', file=sys.stderr)
+        write_lists(outputs, out_dir)
+        if check_videos:
+            for name, items in lists.items():
+                missing = find_missing_videos(
+                    dict.fromkeys(p for p, _ in items), check_videos)
+                if missing:
+                    print(f'{name}: {len(missing)} of {len(items)} videos '
+                          f'missing from {check_videos}, e.g. {missing[:10]}')
+                else:
+                    print(f'{name}: all {len(items)} videos present in '
+                          f'{check_videos}')
+    except ConversionError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    return 0
