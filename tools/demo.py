@@ -13,7 +13,10 @@ run and keeps its own work dir with logs, config dump and checkpoints):
 3. ``zero-shot``  evaluate that CLIP, frozen, on the motion test set;
 4. ``clip4clip``  fine-tune it CLIP4Clip-style (mean pooling, full
                   fine-tune), test the checkpoint selected on val;
-5. ``mv-adapter`` train MV-Adapter on the frozen CLIP, test likewise.
+5. ``mv-adapter`` train MV-Adapter on the frozen CLIP, test likewise;
+6. ``b2n``        (not in the default stages) base-to-novel recognition:
+                  zero-shot CLIP, ViFi-CLIP-style full fine-tuning, MSTA
+                  without and with L_CC; base / novel / HM accuracy.
 
 ``--full`` adds MV-Adapter's ablations (w/o temporal transformer, w/o
 calibration, w/o CMT) and the AdaptFormer baselines
@@ -37,7 +40,9 @@ DEMO = osp.join(ROOT, 'configs', 'demo')
 ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
 PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny_1xb64-10e_moving-shapes-static.py')
 MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-10e_moving-shapes.py')
-STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter')
+STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter', 'b2n')
+DEFAULT_STAGES = STAGES[:-1]
+B2N_CFG = osp.join(DEMO, 'msta_tiny-static-pre_1xb16-8e_moving-shapes-b2n.py')
 
 # name: (label, config, extra --cfg-options, trains?)
 METHODS = {
@@ -65,6 +70,19 @@ METHODS = {
         'adaptformer-seq_tiny-static-pre_1xb32-10e_moving-shapes.py'), [],
         True),
 }
+# MovingShapes base-to-novel recognition (MSTA's protocol in miniature)
+METHODS.update({
+    'b2n-zero-shot': ('Zero-shot CLIP', osp.join(
+        DEMO, 'clip_tiny-static-pre_zero-shot_moving-shapes-b2n.py'), [],
+        False),
+    'b2n-vificlip': ('ViFi-CLIP-style full fine-tune', osp.join(
+        DEMO, 'vificlip_tiny-static-pre_1xb16-8e_moving-shapes-b2n.py'), [],
+        True),
+    'b2n-msta-no-lcc': ('MSTA w/o L_CC', B2N_CFG, ['model.consistency=None'],
+                        True),
+    'b2n-msta': ('MSTA + L_CC', B2N_CFG, [], True),
+})
+B2N_METHODS = ('b2n-zero-shot', 'b2n-vificlip', 'b2n-msta-no-lcc', 'b2n-msta')
 FULL_METHODS = ('zero-shot', 'clip4clip', 'mv-adapter',
                 'mv-adapter_no-temporal', 'mv-adapter_no-calibration',
                 'mv-adapter_no-cmt', 'adaptformer-par')
@@ -140,10 +158,15 @@ def run_method(name, seed, args, clip_file):
             return json.load(f)
     t0 = time.time()
     if trains:
-        train(config, wd, seed, data_options(args.data_root) + pretrained +
-              extra)
+        opts = pretrained + extra if name.startswith('b2n') else \
+            data_options(args.data_root) + pretrained + extra
+        train(config, wd, seed, opts)
         best = find_checkpoint(wd, 'best_*.pth')
-    test_opts = data_options(args.data_root, ('test', )) + pretrained + extra
+    if name.startswith('b2n'):  # recognition configs name their files
+        test_opts = pretrained + extra
+    else:
+        test_opts = data_options(args.data_root, ('test', )) + pretrained + \
+            extra
     metrics = test(config, wd, test_opts, best if trains else None)
     params_file = osp.join(wd, 'params.json')
     if trains:
@@ -158,6 +181,32 @@ def run_method(name, seed, args, clip_file):
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
     return result
+
+
+def fmt_b2n_table(rows):
+    lines = ['| method | trainable params | base | novel | HM | wall time |',
+             '|---|---|---|---|---|---|']
+    for r in rows:
+        m = r['metrics']
+        secs = '-' if r['seconds'] is None else f"{r['seconds']:.0f} s"
+        lines.append(
+            f"| {r['method']} | {r['trainable']:,} ({r['percent']:.2f}%) | "
+            f"{m['b2n/base']:.1f} | {m['b2n/novel']:.1f} | "
+            f"{m['b2n/HM']:.1f} | {secs} |")
+    return '\n'.join(lines)
+
+
+def fmt_b2n_seed_table(rows):
+    lines = ['| method | trainable % | seeds | base | novel | HM |',
+             '|---|---|---|---|---|---|']
+    for name in dict.fromkeys(r['name'] for r in rows):
+        group = [r for r in rows if r['name'] == name]
+        cells = [group[0]['method'], f"{group[0]['percent']:.2f}",
+                 ','.join(str(r['seed']) for r in group)]
+        cells += [mean_std([r['metrics'][f'b2n/{k}'] for r in group])
+                  for k in ('base', 'novel', 'HM')]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
 
 
 def fmt_table(rows):
@@ -209,8 +258,9 @@ def fmt_seed_table(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--stages', default=','.join(STAGES),
-                        help=f'comma-separated subset of {STAGES}')
+    parser.add_argument('--stages', default=','.join(DEFAULT_STAGES),
+                        help=f'comma-separated subset of {STAGES} (default '
+                        f'{",".join(DEFAULT_STAGES)})')
     parser.add_argument('--full', action='store_true',
                         help='ablations and AdaptFormer over seeds 0, 1, 2')
     parser.add_argument('--work-dir', default=None,
@@ -257,12 +307,18 @@ def main():
         print(f'Pretrained tiny CLIP: {clip_file}', flush=True)
 
     if args.full:
-        methods = FULL_METHODS
+        methods = FULL_METHODS + (B2N_METHODS if 'b2n' in stages else ())
         seeds = FULL_SEEDS
     else:
         methods = [m for m in ('zero-shot', 'clip4clip', 'mv-adapter')
                    if m in stages]
+        if 'b2n' in stages:
+            methods += list(B2N_METHODS)
         seeds = (args.seed, )
+    if any(m.startswith('b2n') for m in methods) and \
+            args.data_root != osp.join(ROOT, 'data', 'moving_shapes'):
+        raise SystemExit('the b2n stage reads data/moving_shapes (its configs '
+                         'name the files); use the default --data-root')
     if methods and not osp.isfile(clip_file):
         raise SystemExit(f'{clip_file} is missing: run the pretrain stage '
                          'first (--stages pretrain,...)')
@@ -281,12 +337,20 @@ def main():
 
     total = time.time() - start_all
     report = []
+    b2n_rows = [r for r in rows if r['name'].startswith('b2n')]
+    rows = [r for r in rows if not r['name'].startswith('b2n')]
     if rows and not args.full:
         report += ['MovingShapes retrieval test set (one caption per video),'
                    f' seed {args.seed}:\n', fmt_table(rows)]
     elif rows:
         report += ['MovingShapes retrieval test set, mean ± std over seeds '
                    f'{list(seeds)}:\n', fmt_seed_table(rows)]
+    if b2n_rows:
+        report += ['\nMovingShapes base-to-novel recognition (15 base / 15 '
+                   'novel classes):\n',
+                   fmt_b2n_seed_table(b2n_rows) if args.full else
+                   fmt_b2n_table(b2n_rows)]
+    rows += b2n_rows
     report.append('\nStage wall times: ' + ', '.join(
         f'{k} {v:.0f} s' for k, v in timings.items()) +
         f'; total {total:.0f} s')

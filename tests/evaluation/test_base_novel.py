@@ -54,3 +54,20 @@ def test_metric_with_class_name_files(tmp_path):
     with pytest.raises(ValueError, match='not in the label space'):
         BaseNovelMetric(str(tmp_path / 'bad.txt'), [2, 3],
                         class_names=str(tmp_path / 'all.txt'))
+
+
+def test_per_class_accuracy_table(capsys):
+    from mmengine.logging import MMLogger
+
+    from mvadapt.evaluation import PerClassAccuracy
+    MMLogger.get_instance('per_class_test')
+    metric = PerClassAccuracy(class_names=['a', 'b', 'c', 'd'])
+    samples = []
+    for s, label in zip(SCORES, LABELS):
+        sample = ActionDataSample().set_gt_label(int(label))
+        sample.set_pred_score(torch.tensor(s, dtype=torch.float32))
+        samples.append(sample)
+    metric.process(None, samples)
+    out = metric.evaluate(4)
+    # full-space argmax: 0 -> 0 (right), 1 -> 2, 2 -> 0, 3 -> 1 (wrong)
+    assert out == {'per_class/mean': 25.0}
