@@ -1,0 +1,89 @@
+"""tools/demo.py: stage selection, --resume bookkeeping and the tables.
+
+The demo's training runs themselves are covered by test_train_test_e2e.py
+and test_msta_e2e.py; this checks the orchestration around them."""
+import importlib.util
+import json
+import os.path as osp
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SCRIPT = osp.join(ROOT, 'tools', 'demo.py')
+
+
+@pytest.fixture(scope='module')
+def demo():
+    spec = importlib.util.spec_from_file_location('mvadapt_demo', SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(name, seed, **metrics):
+    return dict(name=name, method=name.upper(), seed=seed, trainable=1234,
+                percent=1.5, metrics=metrics, seconds=10.0)
+
+
+def test_default_stages_include_every_stage(demo):
+    # `make demo` runs retrieval and base-to-novel recognition.
+    assert demo.DEFAULT_STAGES == demo.STAGES
+    assert 'b2n' in demo.DEFAULT_STAGES and 'mv-adapter' in demo.STAGES
+    for name in demo.B2N_METHODS + demo.FULL_METHODS:
+        label, config, extra, trains = demo.METHODS[name]
+        assert osp.isfile(config), config
+
+
+def test_unknown_stage_is_refused():
+    proc = subprocess.run([sys.executable, SCRIPT, '--stages', 'data,nope'],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "unknown stage(s) ['nope']" in proc.stderr
+
+
+def test_methods_need_the_pretrained_clip(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, SCRIPT, '--stages', 'zero-shot', '--work-dir',
+         str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0
+    assert 'tiny_clip_static.safetensors is missing' in proc.stderr
+
+
+def test_resume_reuses_a_finished_run(demo, tmp_path):
+    wd = tmp_path / 'b2n-msta'
+    wd.mkdir()
+    done = _row('b2n-msta', 0, **{'b2n/base': 1.0})
+    (wd / 'demo_result.json').write_text(json.dumps(done))
+    args = SimpleNamespace(work_dir=str(tmp_path), full=False, resume=True,
+                           data_root='unused')
+    # would fail (no config run possible) if it did not reuse the result
+    assert demo.run_method('b2n-msta', 0, args, 'missing.safetensors') == done
+
+
+def test_b2n_tables(demo):
+    rows = [_row('b2n-msta', s, **{'b2n/base': b, 'b2n/novel': n,
+                                   'b2n/HM': h})
+            for s, (b, n, h) in enumerate([(50., 20., 28.), (60., 30., 40.)])]
+    single = demo.fmt_b2n_table(rows[:1]).splitlines()
+    assert single[2] == '| B2N-MSTA | 1,234 (1.50%) | 50.0 | 20.0 | 28.0 | 10 s |'
+    seeds = demo.fmt_b2n_seed_table(rows).splitlines()
+    # mean ± sample std over the two seeds
+    assert seeds[2] == ('| B2N-MSTA | 1.50 | 0,1 | 55.0 ± 7.1 | 25.0 ± 7.1 '
+                        '| 34.0 ± 8.5 |')
+
+
+def test_retrieval_seed_table(demo):
+    keys = ('retrieval/t2v/R1', 'retrieval/v2t/R1',
+            'retrieval/direction_sensitive/t2v/R1',
+            'retrieval/direction_insensitive/t2v/R1')
+    rows = [_row('mva', 0, **dict(zip(keys, (10., 8., 4., 20.)))),
+            _row('mva', 1, **dict(zip(keys, (12., 8., 6., 22.)))),
+            _row('zs', 0, **{'retrieval/t2v/R1': 5.0})]
+    lines = demo.fmt_seed_table(rows).splitlines()
+    assert lines[2] == ('| MVA | 1.50 | 0,1 | 11.0 ± 1.4 | 8.0 ± 0.0 | '
+                        '5.0 ± 1.4 | 21.0 ± 1.4 |')
+    # a metric a method did not report is n/a, not a number
+    assert lines[3] == '| ZS | 1.50 | 0 | 5.0 | n/a | n/a | n/a |'
