@@ -3,6 +3,7 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 
 from mvadapt.registry import MODELS
@@ -122,14 +123,25 @@ class CLIPRecognizer(BaseModel):
         if not hasattr(self, '_desc_spatial'):
             ctx = self.adapter.disabled() if self.adapter is not None else \
                 torch.no_grad()
+            truncated = 0
             with torch.no_grad(), ctx:
                 feats = {}
                 for kind in ('spatial', 'temporal'):
-                    per_class = [
-                        F.normalize(self.backbone.encode_text(
-                            self.tokenize(texts)).mean(0), dim=-1)
-                        for texts in self._descriptions[kind]]
+                    per_class = []
+                    for texts in self._descriptions[kind]:
+                        tokens = self.tokenize(texts)
+                        # a full last slot means the text was cut to fit
+                        truncated += int((tokens[:, -1] != 0).sum())
+                        per_class.append(F.normalize(
+                            self.backbone.encode_text(tokens).mean(0),
+                            dim=-1))
                     feats[kind] = torch.stack(per_class)
+            if truncated:
+                MMLogger.get_current_instance().warning(
+                    f'{truncated} description(s) are longer than '
+                    f'max_words={self.backbone.max_words} tokens and were '
+                    'truncated before encoding; raise model.clip.max_words '
+                    '(up to the text context length) to keep them whole')
             self.register_buffer('_desc_spatial', feats['spatial'], False)
             self.register_buffer('_desc_temporal', feats['temporal'], False)
         return self._desc_spatial, self._desc_temporal

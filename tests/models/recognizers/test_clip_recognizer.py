@@ -90,6 +90,30 @@ def test_consistency_loss_uses_frozen_branch_descriptions(tmp_path):
     assert not spatial.requires_grad
 
 
+def test_truncated_descriptions_are_reported(tmp_path):
+    long = ' '.join(['word'] * 30)
+    desc = {c: {'spatial': [long, 'short'], 'temporal': ['short', 'short']}
+            for c in CLASSES}
+    path = tmp_path / 'd.json'
+    path.write_text(json.dumps(desc))
+    model = build(consistency=dict(descriptions=str(path), num_per_class=2))
+    import logging
+
+    from mmengine.logging import MMLogger
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        model._description_targets()
+    finally:
+        logger.removeHandler(handler)
+    messages = [r.getMessage() for r in records if r.levelname == 'WARNING']
+    assert any('3 description(s) are longer than max_words=16' in m
+               for m in messages), messages
+
+
 def test_bad_class_names_and_template(tmp_path):
     with pytest.raises(FileNotFoundError, match='class-names file'):
         build(class_names=str(tmp_path / 'none.txt'))
