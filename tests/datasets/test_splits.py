@@ -65,3 +65,22 @@ def test_cli_b2n(tmp_path):
                            train, test, str(names), '--out-dir', str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 1 and 'is not in' in proc.stderr
+
+
+def test_cli_kshot(tmp_path):
+    train = make_list(tmp_path, per_class=6, classes=3)
+
+    def run(seed, out):
+        proc = subprocess.run(
+            [sys.executable, 'tools/data/make_splits.py', 'kshot', train,
+             '--k', '4', '--seed', str(seed), '--out', str(out)], cwd=ROOT,
+            capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return read_video_list(str(out))
+
+    a = run(0, tmp_path / 'a.txt')
+    assert run(0, tmp_path / 'b.txt') == a  # same seed, same file
+    assert run(1, tmp_path / 'c.txt') != a
+    labels = [lab for _, lab in a]
+    assert sorted(labels) == [0] * 4 + [1] * 4 + [2] * 4  # K per class
+    assert set(a) <= set(read_video_list(train))
