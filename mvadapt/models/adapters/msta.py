@@ -10,12 +10,14 @@ encoders a parallel branch reads the block's pre-attention input
     x_out  = Block(x) + lambda * A(h)
 
 ``W_s`` (m x m) is shared by the video and text branch of a block; ``W_ut``
-is a depthwise 1-D convolution over the frames (kernel 3, m -> D channels,
-groups m), applied per token position. The forward contribution is scaled by
-lambda, while the gradient into the adapter input is multiplied by lambda and
-the gradient at its output by 1/lambda, so the adapter weights train at unit
-gradient scale.
+is a grouped 1-D convolution over the frames (kernel 3, m -> D channels,
+``gcd(m, D)`` groups: depthwise, i.e. ``m`` groups, when m divides D, as for
+the paper's m = 256 with ViT-B's D = 768), applied per token position. The
+forward contribution is scaled by lambda, while the gradient into the adapter
+input is multiplied by lambda and the gradient at its output by 1/lambda, so
+the adapter weights train at unit gradient scale.
 """
+import math
 from typing import Optional
 
 import torch
@@ -61,8 +63,9 @@ class MSTABlock(nn.Module):
         m (int): Bottleneck width. Defaults to 256.
         shared (bool): Share the middle layer between the modalities (the
             "no shared layer" ablation gives each its own). Defaults to True.
-        kernel_size (int): Frames covered by the temporal convolution.
-            Defaults to 3.
+        kernel_size (int): Frames covered by the temporal convolution
+            (``gcd(m, video_dim)`` groups, so any m works: m groups when m
+            divides video_dim). Defaults to 3.
     """
 
     def __init__(self, video_dim: int, text_dim: int, m: int = 256,
@@ -73,14 +76,11 @@ class MSTABlock(nn.Module):
             nn.Linear(m, m)
         self.act = nn.ReLU()
         if video_dim:
-            if video_dim % m:
-                raise ValueError(f'the temporal convolution needs the vision '
-                                 f'width ({video_dim}) divisible by m ({m})')
             self.video_down = nn.Linear(video_dim, m)
             self.video_up = nn.Linear(m, video_dim)  # W_us, spatial
-            self.video_temporal = nn.Conv1d(  # W_ut, depthwise over frames
+            self.video_temporal = nn.Conv1d(  # W_ut, grouped over frames
                 m, video_dim, kernel_size, padding=kernel_size // 2,
-                groups=m)
+                groups=math.gcd(m, video_dim))
         if text_dim:
             self.text_down = nn.Linear(text_dim, m)
             self.text_up = nn.Linear(m, text_dim)

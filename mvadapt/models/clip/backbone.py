@@ -23,6 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Union
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.utils.checkpoint import checkpoint
 
 from mvadapt.registry import MODELS
 from ..adapters.base import FrameContext
@@ -103,8 +104,9 @@ class CLIPBackbone(nn.Module):
             ``('bias',)`` for BitFit-style bias tuning. Defaults to ().
         train_logit_scale (bool): Whether ``logit_scale`` trains when the rest
             of CLIP trains. Defaults to True.
-        grad_checkpointing (bool): Activation checkpointing in both towers.
-            Defaults to False.
+        grad_checkpointing (bool): Activation checkpointing in both towers
+            (each block is recomputed in backward; the vision blocks get the
+            frame context video adapters need). Defaults to False.
         cache_dir (str, optional): OpenCLIP download cache. Defaults to None.
     """
 
@@ -193,11 +195,47 @@ class CLIPBackbone(nn.Module):
         """
         visual = self.clip.visual
         x = visual._embeds(frames)  # [N, 1+P, W]
-        x = visual.transformer(x)
+        x = self._vision_blocks(x)
         pooled, _ = visual._pool(x)
         if visual.proj is not None:
             pooled = pooled @ visual.proj
         return pooled
+
+    def _vision_blocks(self, x: torch.Tensor) -> torch.Tensor:
+        """Run the vision transformer on ``[N, 1+P, W]`` tokens.
+
+        With activation checkpointing, backward recomputes each block after
+        :meth:`encode_video` has cleared the frame context; so the blocks are
+        checkpointed here with the frame count and mask as arguments of the
+        checkpointed function, which sets the context again when it is
+        recomputed.
+        """
+        transformer = self.clip.visual.transformer
+        if not (getattr(transformer, 'grad_checkpointing', False)
+                and torch.is_grad_enabled()):
+            return transformer(x)
+        batch_first = getattr(transformer, 'batch_first', True)
+        if not batch_first:
+            x = x.transpose(0, 1).contiguous()
+        ctx = self.frame_context
+        for block in transformer.resblocks:
+            x = checkpoint(self._block_in_context, block, x, ctx.num_frames,
+                           ctx.mask, use_reentrant=False)
+        return x if batch_first else x.transpose(0, 1)
+
+    def _block_in_context(self, block: nn.Module, x: torch.Tensor,
+                          num_frames: Optional[int],
+                          mask: Optional[torch.Tensor]) -> torch.Tensor:
+        """``block(x)`` with the frame context set to ``num_frames`` and
+        ``mask`` (restored afterwards); checkpointed by
+        :meth:`_vision_blocks`."""
+        ctx = self.frame_context
+        previous = ctx.num_frames, ctx.mask
+        ctx.set(num_frames, mask)
+        try:
+            return block(x)
+        finally:
+            ctx.set(*previous)
 
     def encode_video(self,
                      imgs: torch.Tensor,

@@ -80,10 +80,13 @@ def attach_parallel_ffn(block: nn.Module,
     A forward hook on the block's ``mlp``: its input is ``LN2(h)``, and it
     returns ``FFN(LN2(h)) + fn(LN2(h))`` (the block's ``ls_2`` layer scale,
     an identity in CLIP, then applies to both branches). ``fn`` gets and
-    returns batch-first ``[N, L, D]`` tensors.
+    returns batch-first ``[N, L, D]`` tensors; the branch is skipped while
+    ``fn.enabled()`` (if given) is False.
     """
 
     def hook(module, inputs, output):
+        if not getattr(fn, 'enabled', lambda: True)():
+            return output
         a = inputs[0] if batch_first else inputs[0].transpose(0, 1)
         delta = fn(a)
         if not batch_first:
@@ -154,7 +157,15 @@ class AdaptFormer(AdapterInjector):
                 adapter = AdaptMLP(transformer.width, bottleneck, scale,
                                    input_norm=input_norm, dropout=dropout)
                 adapters[str(i)] = adapter
-                self.attach(attach(blocks[i], adapter, batch_first))
+                self.attach(attach(blocks[i], self._make_fn(adapter),
+                                   batch_first))
+
+    def _make_fn(self, adapter: AdaptMLP):
+        def fn(x: torch.Tensor) -> torch.Tensor:
+            return adapter(x)
+
+        fn.enabled = self.is_enabled  # honours ``disabled()``
+        return fn
 
     def extra_repr(self) -> str:
         return (f'variant={self.variant!r}, layers={self.layers}, '

@@ -99,6 +99,26 @@ def test_block_computes_the_papers_equation(variant):
         assert adapt.abs().max() > 1e-3  # the adapter term is not zero
 
 
+@pytest.mark.parametrize('variant', VARIANTS)
+def test_disabled_runs_the_plain_backbone(variant):
+    """``adapter.disabled()`` switches both variants' AdaptMLPs off (plain
+    CLIP inside the context) and back on after it."""
+    model = build(variant=variant)
+    perturb_up_projections(model)
+    imgs, text = torch.randn(2, 4, 3, 32, 32), tokens()
+    with torch.no_grad():
+        adapted = model.encode_video(imgs), model.encode_text(text)
+        with model.adapter.disabled():
+            off = model.encode_video(imgs), model.encode_text(text)
+        again = model.encode_video(imgs), model.encode_text(text)
+        model.adapter.detach()  # plain OpenCLIP from here on
+        plain = model.encode_video(imgs), model.encode_text(text)
+    for a, o, r, p in zip(adapted, off, again, plain):
+        assert not torch.allclose(a, p)
+        torch.testing.assert_close(o, p)
+        torch.testing.assert_close(r, a)
+
+
 def test_parallel_and_sequential_differ():
     par, seq = build(variant='parallel'), build(variant='sequential')
     perturb_up_projections(par)

@@ -80,15 +80,52 @@ def test_gradient_scaling_rule():
     scaled = build(scale=lam, grad_scaling=True)
     plain = build(scale=lam, grad_scaling=False)
     imgs = torch.randn(1, 4, 3, 32, 32)
+    inputs = []
     for model in (scaled, plain):
-        model.encode_video(imgs).sum().backward()
+        x = imgs.clone().requires_grad_()
+        model.encode_video(x).sum().backward()
+        inputs.append(x)
     g_scaled = scaled.adapter.blocks['3'].video_up.weight.grad
     g_plain = plain.adapter.blocks['3'].video_up.weight.grad
     torch.testing.assert_close(g_scaled, g_plain / lam, rtol=1e-4,
                                atol=1e-8)
+    # The input-side lambda cancels the output-side 1/lambda: the backbone
+    # (the frames, and through them every earlier block's adapter) gets
+    # exactly the gradients of the unscaled rule, lambda * A'(a).
+    torch.testing.assert_close(inputs[0].grad, inputs[1].grad, rtol=1e-4,
+                               atol=1e-6)
+    for key in ('0', '1', '2'):
+        for name in ('video_up', 'video_down', 'video_temporal'):
+            g_scaled = getattr(scaled.adapter.blocks[key], name).weight.grad
+            g_plain = getattr(plain.adapter.blocks[key], name).weight.grad
+            torch.testing.assert_close(g_scaled, g_plain / lam, rtol=1e-4,
+                                       atol=1e-5, msg=f'{key}.{name}')
     with torch.no_grad():  # identical forward pass
         torch.testing.assert_close(scaled.encode_video(imgs),
                                    plain.encode_video(imgs))
+
+
+def test_m_not_dividing_the_vision_width():
+    """m = 512 (a paper ablation) with ViT-B's width 768: the temporal
+    convolution has gcd(512, 768) = 256 groups of 2 input channels."""
+    block = MSTABlock(video_dim=768, text_dim=512, m=512)
+    assert block.video_temporal.groups == 256
+    assert block.video_temporal.weight.shape == (768, 2, 3)
+    a = torch.randn(2 * 3, 5, 768)  # B=2, T=3, L=5
+    with torch.no_grad():
+        out = block.forward_video(a, num_frames=3)
+        assert out.shape == (6, 5, 768)
+        assert block.forward_text(torch.randn(2, 7, 512)).shape == (2, 7, 512)
+        h = F.relu(block.shared_layer(F.relu(block.video_down(a))))
+        seq = h.view(2, 3, 5, 512).permute(0, 2, 3, 1).reshape(10, 512, 3)
+        conv = F.conv1d(seq, block.video_temporal.weight,
+                        block.video_temporal.bias, padding=1, groups=256)
+        expected = block.video_up(h) + conv.view(2, 5, 768, 3).permute(
+            0, 3, 1, 2).reshape(6, 5, 768)
+    torch.testing.assert_close(out, expected)
+    # m dividing the width keeps the depthwise convolution (m groups)
+    assert MSTABlock(video_dim=768, text_dim=0, m=128).video_temporal \
+        .groups == 128
 
 
 def test_kaiming_init_and_zero_bias():
@@ -105,6 +142,4 @@ def test_ablation_switches_and_errors():
     assert no_share.adapter.blocks['0'].video_shared is not None
     with pytest.raises(ValueError, match='start_layer'):
         build(start_layer=3, end_layer=1)
-    with pytest.raises(ValueError, match='divisible'):
-        MSTABlock(video_dim=100, text_dim=0, m=64)
     assert isinstance(build().adapter, MSTA)

@@ -143,14 +143,32 @@ def test_cmt_positions_and_layers(position, k):
     assert tied.md_proj.out_features == k
     assert tied.md_proj.in_features == 8
     assert adapter.video_adapters['2'].tied is None
-    # the factor is shared: both modalities' adapters read the same tensor
-    loss = model.encode_video(torch.randn(1, 4, 3, 32, 32)).sum() + \
-        model.encode_text(tokens(1)).sum()
+    # the factor is shared: the video and the text adapter both read the
+    # one Parameter, so each modality's loss alone reaches it and the
+    # gradient of the joint loss is the sum of the two
     perturb_up_projections(model)
-    loss = model.encode_video(torch.randn(1, 4, 3, 32, 32)).sum() + \
-        model.encode_text(tokens(1)).sum()
-    loss.backward()
-    assert adapter.cmt['3'].factor.grad is not None
+    factor = adapter.cmt['3'].factor
+    assert [n for n, p in adapter.named_parameters() if p is factor] == \
+        ['cmt.3.factor']
+    imgs, text = torch.randn(1, 4, 3, 32, 32), tokens(1)
+    grads = {}
+    for part in ('video', 'text', 'both'):
+        model.zero_grad(set_to_none=True)
+        loss = 0
+        if part in ('video', 'both'):
+            loss = loss + (model.encode_video(imgs) *
+                           torch.linspace(-1, 1, 128)).sum()
+        if part in ('text', 'both'):
+            loss = loss + (model.encode_text(text) *
+                           torch.linspace(1, -1, 128)).sum()
+        loss.backward()
+        assert factor.grad is not None, part
+        grads[part] = factor.grad.clone()
+    assert grads['video'].abs().sum() > 0
+    assert grads['text'].abs().sum() > 0
+    assert not torch.allclose(grads['video'], grads['text'])
+    torch.testing.assert_close(grads['both'],
+                               grads['video'] + grads['text'])
 
 
 def test_vit_b16_trainable_fraction_is_the_papers():

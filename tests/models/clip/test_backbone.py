@@ -4,6 +4,10 @@ import torch.nn.functional as F
 from mmengine.config import Config
 
 from mvadapt.models.clip import CLIPBackbone
+from mvadapt.registry import MODELS
+from mvadapt.utils import register_all_modules
+
+register_all_modules()
 
 ARCH = Config.fromfile('configs/_base_/models/tiny-clip.py').tiny_clip_arch
 ARCH = ARCH.to_dict()
@@ -110,3 +114,44 @@ def test_wrong_checkpoint_is_refused(tmp_path):
     torch.save({'foo': torch.zeros(1)}, path)
     with pytest.raises(RuntimeError):
         CLIPBackbone(arch=ARCH, pretrained=path)
+
+
+@pytest.mark.parametrize('adapter', [dict(type='MVAdapter', max_frames=4),
+                                     dict(type='MSTA', m=32)])
+def test_grad_checkpointing_with_video_adapters(adapter):
+    """Backward recomputes the checkpointed blocks after encode_video has
+    cleared the frame context; the gradients must equal those without
+    checkpointing (with a padded frame, so the mask matters too)."""
+    grads = []
+    for checkpointing in (False, True):
+        torch.manual_seed(0)
+        model = MODELS.build(dict(
+            type='VideoTextRetriever',
+            clip=dict(arch=ARCH, max_words=16, frozen=True,
+                      trainable=('bias', ),
+                      grad_checkpointing=checkpointing),
+            adapter=adapter)).train()
+        with torch.no_grad():  # non-zero adapter outputs
+            for name, p in model.adapter.named_parameters():
+                if '.up.' in name or 'fc2' in name:
+                    p.normal_(0, 0.5)
+        assert model.backbone.clip.visual.transformer.grad_checkpointing \
+            == checkpointing
+        g = torch.Generator().manual_seed(1)
+        imgs = torch.randn(2, 4, 3, 32, 32, generator=g)
+        mask = torch.tensor([[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+        text = torch.randint(1, 1000, (2, 16), generator=g)
+        video = model.encode_video(imgs, mask)
+        loss = (video @ model.encode_text(text).t()).sum() + \
+            (video * torch.randn(video.shape, generator=g)).sum()
+        loss.backward()
+        assert model.backbone.frame_context.num_frames is None  # no leak
+        assert model.backbone.frame_context.mask is None
+        grads.append({n: p.grad for n, p in model.named_parameters()
+                      if p.requires_grad})
+    assert grads[0].keys() == grads[1].keys()
+    assert any(n.startswith('backbone.') for n in grads[0])
+    for name, grad in grads[0].items():
+        assert grad is not None, name
+        torch.testing.assert_close(grads[1][name], grad, rtol=1e-4,
+                                   atol=1e-6, msg=name)
