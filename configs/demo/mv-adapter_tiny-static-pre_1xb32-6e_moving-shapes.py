@@ -15,7 +15,10 @@ optim_wrapper = dict(
                    weight_decay=0.2),
     # CLIP's biases train 50x slower than the adapters (paper: 1e-7 vs 5e-6)
     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.,
-                       custom_keys={'backbone.': dict(lr_mult=0.02)}),
+                       custom_keys={
+                           # CLIP biases: lr x 0.02, no weight decay (a custom
+                           # key overrides bias_decay_mult in MMEngine)
+                           'backbone.': dict(lr_mult=0.02, decay_mult=0.)}),
     clip_grad=dict(max_norm=1.0))
 custom_hooks = [
     dict(type='AdapterCheckpointHook'),

@@ -27,15 +27,29 @@ def adapter_state(model) -> Dict[str, torch.Tensor]:
             for n, p in model.named_parameters() if p.requires_grad}
 
 
-def save_adapter(model, path: str, config_text: Optional[str] = None) -> int:
+def save_adapter(model, path: str, config_text: Optional[str] = None,
+                 state: Optional[Dict[str, torch.Tensor]] = None) -> int:
     """Write the trainable tensors of ``model`` to ``path`` (safetensors).
+
+    Args:
+        state (dict, optional): The tensors to write instead of the model's
+            current ones (e.g. those of the best checkpoint); same names and
+            shapes as :func:`adapter_state`.
 
     Returns:
         int: The file size in bytes.
     """
     from safetensors.torch import save_file
     model = _unwrap(model)
-    state = adapter_state(model)
+    own = adapter_state(model)
+    if state is None:
+        state = own
+    else:
+        if set(state) != set(own) or any(
+                state[n].shape != own[n].shape for n in own):
+            raise ValueError('state does not match the trainable tensors of '
+                             'the model')
+        state = {n: t.detach().cpu().contiguous() for n, t in state.items()}
     if not state:
         raise ValueError('the model has no trainable tensors to save')
     backbone = model.backbone

@@ -1,5 +1,6 @@
 # MV-Adapter's recipe (paper section 4.2): AdamW with decoupled weight decay,
-# betas (0.9, 0.98), eps 1e-6, weight decay 0.2 (none on biases and norms),
+# betas (0.9, 0.98), eps 1e-6, weight decay 0.2 (none on biases and norms;
+# MMEngine's bias rule skips the TAM attention's packed `in_proj_bias`),
 # adapter lr 5e-6 and CLIP-bias lr 1e-7 (lr_mult 0.02), 10 % linear warm-up
 # then cosine, gradient clipping at 1.0. Global batch 128 (8 GPUs x 16).
 max_epochs = 5
@@ -21,7 +22,10 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=5e-6, betas=(0.9, 0.98), eps=1e-6,
                    weight_decay=0.2),
     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.,
-                       custom_keys={'backbone.': dict(lr_mult=0.02)}),
+                       custom_keys={
+                           # CLIP biases: lr x 0.02, no weight decay (a custom
+                           # key overrides bias_decay_mult in MMEngine)
+                           'backbone.': dict(lr_mult=0.02, decay_mult=0.)}),
     clip_grad=dict(max_norm=1.0))
 auto_scale_lr = dict(enable=False, base_batch_size=128)
 

@@ -91,6 +91,14 @@ class CLIPRecognizer(BaseModel):
         self.test_class_names = _read_class_names(
             test_class_names) if test_class_names is not None else \
             self.class_names
+        train_src = class_names if isinstance(class_names, str) else \
+            'class_names'
+        if test_class_names is None:
+            test_src = train_src
+        else:
+            test_src = test_class_names if isinstance(
+                test_class_names, str) else 'test_class_names'
+        self._names_src = dict(train=train_src, test=test_src)
         import open_clip
         self._tokenizer = open_clip.tokenizer.SimpleTokenizer(
             context_length=self.backbone.max_words)
@@ -107,6 +115,26 @@ class CLIPRecognizer(BaseModel):
         self._test_classifier = None
 
     # -------------------------------------------------------------- helpers
+    def _check_labels(self, data_samples, num_classes: int,
+                      split: str) -> None:
+        """A label outside the class-names file is a data error: say which
+        sample and which file instead of failing inside the loss (or, at
+        test time, silently scoring against the wrong label space)."""
+        for sample in data_samples or ():
+            if 'gt_label' not in sample:
+                continue
+            label = sample.gt_label.reshape(-1)
+            if label.numel() and (int(label.max()) >= num_classes
+                                  or int(label.min()) < 0):
+                name = sample.metainfo.get('filename', '?')
+                raise ValueError(
+                    f'{name}: label {label.tolist()} is outside the '
+                    f'{num_classes} classes of {self._names_src[split]}. '
+                    'The annotation list and the class-names file do not '
+                    'match: regenerate the list or set the model\'s '
+                    f"{'test_' if split == 'test' else ''}class_names to "
+                    'the file it was made with.')
+
     def tokenize(self, texts: Sequence[str]) -> torch.Tensor:
         tokens = self._tokenizer(list(texts),
                                  context_length=self.backbone.max_words)
@@ -175,6 +203,7 @@ class CLIPRecognizer(BaseModel):
             video = F.normalize(video, dim=-1)
             classes = self.class_embeddings(self.class_names)
             logits = scale * video @ classes.t()
+            self._check_labels(data_samples, len(self.class_names), 'train')
             labels = torch.cat([s.gt_label for s in data_samples]).to(
                 logits.device)
             losses = dict(loss_cls=F.cross_entropy(logits, labels))
@@ -192,6 +221,8 @@ class CLIPRecognizer(BaseModel):
             scores = scores.mean(1)  # average softmax over views
             if mode == 'tensor':
                 return scores
+            self._check_labels(data_samples, len(self.test_class_names),
+                               'test')
             for sample, score in zip(data_samples, scores):
                 sample.set_pred_score(score)
                 sample.set_pred_label(score.argmax(keepdim=True))

@@ -25,7 +25,10 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=5e-6, betas=(0.9, 0.98), eps=1e-6,
                    weight_decay=0.2),
     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.,
-                       custom_keys={'backbone.': dict(lr_mult=0.02)}),
+                       custom_keys={
+                           # CLIP biases: lr x 0.02, no weight decay (a custom
+                           # key overrides bias_decay_mult in MMEngine)
+                           'backbone.': dict(lr_mult=0.02, decay_mult=0.)}),
     clip_grad=dict(max_norm=1.0))
 custom_hooks = [
     dict(type='TrainableParamsHook'),

@@ -68,8 +68,24 @@ def test_test_label_space_can_differ():
     model = build(test_class_names=['triangle blinking', 'circle shrinking'])
     model.eval()
     with torch.no_grad():
-        out = model(**batch(model), mode='predict')
+        out = model(**batch(model, labels=(0, 1)), mode='predict')
     assert out[0].pred_score.shape == (2, )
+
+
+def test_label_outside_the_class_names_is_a_clear_error(tmp_path):
+    names = tmp_path / 'names.txt'
+    names.write_text('\n'.join(CLASSES) + '\n')
+    model = build(class_names=str(names),
+                  test_class_names=['triangle blinking', 'circle shrinking'])
+    data = batch(model, labels=(0, 3))
+    data['data_samples'][1].set_metainfo(dict(filename='v/bad.mp4'))
+    with pytest.raises(ValueError, match=r'v/bad.mp4.*outside the 3 '
+                       r'classes of .*names.txt'):
+        model(**data, mode='loss')
+    model.eval()
+    with torch.no_grad(), pytest.raises(
+            ValueError, match=r'label \[2\].*2 classes of test_class_names'):
+        model(**batch(model, labels=(0, 2)), mode='predict')
 
 
 def test_consistency_loss_uses_frozen_branch_descriptions(tmp_path):
