@@ -3,9 +3,10 @@
 
 Runs the ``train_pipeline`` of a dataset config (default: MSR-VTT,
 ``configs/_base_/datasets/msrvtt-9k_retrieval.py``) *without* its text and
-packing steps (``OpenCLIPTokenize``, ``PackActionInputs``), i.e. MMAction2's
-stock ``DecordInit`` -> ``UniformSample`` (train mode: random offsets) ->
-``DecordDecode`` -> ``Resize`` -> ``CenterCrop`` -> ``FormatShape``, in ONE
+packing steps (``OpenCLIPTokenize``, ``PackActionInputs``), i.e.
+``DecordInit`` -> ``FpsSample`` (1 fps, at most ``--clip-len`` frames; train
+mode: random offsets) -> ``DecordDecode`` -> ``Resize`` -> ``CenterCrop`` ->
+``FormatShape``, in ONE
 process, the way one dataloader worker runs it (OpenCV single-threaded, as
 ``env_cfg.mp_cfg.opencv_num_threads=0`` makes it)::
 
@@ -153,6 +154,8 @@ def build_pipeline(config: str, clip_len: int, size: int):
             continue
         if step['type'] in ('UniformSample', 'SampleFrames'):
             step['clip_len'] = clip_len
+        elif step['type'] == 'FpsSample':
+            step['max_frames'] = clip_len
         elif step['type'] == 'Resize':
             step['scale'] = (-1, size)
         elif step['type'] == 'CenterCrop':
@@ -199,7 +202,8 @@ def parse_args(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument('video', nargs='?', help='video to load clips from')
     p.add_argument('--clip-len', type=int, default=12,
-                   help='frames per clip (UniformSample clip_len)')
+                   help='frames per clip (FpsSample max_frames / UniformSample '
+                   'clip_len)')
     p.add_argument('--num-clips', type=int, default=50,
                    help='clips loaded per repeat')
     p.add_argument('--repeat', type=int, default=3,

@@ -1,6 +1,7 @@
 # Video-text retrieval data, the MV-Adapter / CLIP4Clip short-video setting:
-# 12 uniformly sampled frames, 224 px (bicubic resize + centre crop), 32
-# words. Defaults point at MSR-VTT; benchmark configs override data_root and
+# frames at 1 fps, uniformly subsampled to at most 12 (shorter videos padded
+# and masked: FpsSample + video_mask), 224 px (bicubic resize + centre crop),
+# 32 words. Defaults point at MSR-VTT; benchmark configs override data_root and
 # the annotation files.
 dataset_type = 'RetrievalDataset'
 data_root = 'data/msrvtt'
@@ -9,25 +10,24 @@ max_words = 32
 
 train_pipeline = [
     dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=clip_len, num_clips=1),
+    dict(type='FpsSample', max_frames=clip_len, fps=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224), interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=224),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=max_words),
-    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
+    dict(type='PackActionInputs', collect_keys=('imgs', 'text', 'video_mask'),
          meta_keys=('video_key', 'filename')),
 ]
 test_pipeline = [
     dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=clip_len, num_clips=1,
-         test_mode=True),
+    dict(type='FpsSample', max_frames=clip_len, fps=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224), interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=224),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=max_words),
-    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
+    dict(type='PackActionInputs', collect_keys=('imgs', 'text', 'video_mask'),
          meta_keys=('video_key', 'filename')),
 ]
 

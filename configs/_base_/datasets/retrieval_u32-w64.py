@@ -6,25 +6,24 @@ max_words = 64
 
 train_pipeline = [
     dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=clip_len, num_clips=1),
+    dict(type='FpsSample', max_frames=clip_len, fps=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224), interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=224),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=max_words),
-    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
+    dict(type='PackActionInputs', collect_keys=('imgs', 'text', 'video_mask'),
          meta_keys=('video_key', 'filename')),
 ]
 test_pipeline = [
     dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=clip_len, num_clips=1,
-         test_mode=True),
+    dict(type='FpsSample', max_frames=clip_len, fps=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 224), interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=224),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=max_words),
-    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
+    dict(type='PackActionInputs', collect_keys=('imgs', 'text', 'video_mask'),
          meta_keys=('video_key', 'filename')),
 ]
 train_dataloader = dict(

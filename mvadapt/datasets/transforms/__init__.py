@@ -1,4 +1,5 @@
 from .augment import ClipRandomGrayscale
+from .sampling import FpsSample
 from .tokenize import OpenCLIPTokenize
 
-__all__ = ['ClipRandomGrayscale', 'OpenCLIPTokenize']
+__all__ = ['ClipRandomGrayscale', 'FpsSample', 'OpenCLIPTokenize']

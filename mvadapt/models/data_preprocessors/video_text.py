@@ -19,8 +19,11 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
     ``imgs`` uint8 ``[T, C, H, W]`` and ``text`` int ``[n_i, L]`` (``n_i``
     captions of the sample; 1 in training).
 
+    Optionally ``video_mask`` ``[T]`` (from :class:`FpsSample`), 1 for real
+    frames and 0 for padding.
+
     Output: ``inputs=dict(imgs=[B, T, C, H, W] float, text=[sum n_i, L],
-    num_texts=[n_1, ..., n_B])``.
+    num_texts=[n_1, ..., n_B])``, plus ``video_mask=[B, T]`` when given.
 
     Args:
         mean (Sequence[float]): Per-channel mean in 0-255 RGB. Defaults to
@@ -57,6 +60,14 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
             if imgs.dim() == 4:  # images: [B, C, H, W] -> one frame
                 imgs = imgs.unsqueeze(1)
             out['imgs'] = (imgs - self.mean) / self.std
+        mask = inputs.get('video_mask')
+        if mask is not None:
+            mask = self._stack(mask).float()
+            if imgs is None or mask.shape != imgs.shape[:2]:
+                raise ValueError(
+                    f'video_mask of shape {tuple(mask.shape)} does not match '
+                    f'the clips ({None if imgs is None else tuple(imgs.shape)})')
+            out['video_mask'] = mask
         text = inputs.get('text')
         if text is not None:
             if isinstance(text, torch.Tensor):
