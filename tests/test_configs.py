@@ -96,3 +96,28 @@ def test_metafile_lists_every_config(folder):
                glob.glob(osp.join(ROOT, 'configs', folder, '*.py'))}
     assert on_disk == listed
     assert len({m['Name'] for m in meta['Models']}) == len(meta['Models'])
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in CONFIGS if 'sthv2' in osp.basename(p)],
+    ids=lambda p: osp.basename(p))
+def test_sthv2_trains_without_flips(path):
+    """A horizontal flip mirrors SSv2's left/right classes."""
+    cfg = Config.fromfile(path)
+    steps = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
+    assert 'Flip' not in steps and 'RandomResizedCrop' in steps
+
+
+def test_retrieval_benchmarks_sample_at_1fps_with_a_mask():
+    paths = [p for p in CONFIGS if osp.basename(p).startswith(
+        ('mv-adapter_vit', 'clip4clip_vit', 'adaptformer-par_vit',
+         'adaptformer-seq_vit'))]
+    assert len(paths) >= 7
+    for path in paths:
+        cfg = Config.fromfile(path)
+        for split in ('train', 'test'):
+            steps = cfg[f'{split}_dataloader'].dataset.pipeline
+            sample = [s for s in steps if s['type'] == 'FpsSample']
+            assert len(sample) == 1 and sample[0]['fps'] == 1, path
+            pack = [s for s in steps if s['type'] == 'PackActionInputs']
+            assert 'video_mask' in pack[0]['collect_keys'], path

@@ -6,9 +6,10 @@ _base_ = [
     '../_base_/schedules/msta_adamw.py'
 ]
 
-# Split files: python tools/data/make_splits.py b2n \
+# Split files (base/novel classes fixed, the first half base, in splits 1-3;
+# --seed draws the 16 shots): python tools/data/make_splits.py b2n \
 #     data/hmdb51/annotations/hmdb51_train_split_1.txt data/hmdb51/annotations/hmdb51_val_split_1.txt \
-#     data/hmdb51/annotations/class_names.txt --k 16 --seed 2 \
+#     data/hmdb51/annotations/class_names.txt --k 16 --seed 2 --class-seed 0 \
 #     --out-dir data/hmdb51/annotations/b2n_split3
 data_root = 'data/hmdb51'
 split = data_root + '/annotations/b2n_split3'

@@ -2,13 +2,14 @@
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/msta_vit-base-p16.py',
-    '../_base_/datasets/recognition_u8.py',
+    '../_base_/datasets/recognition_u8_sthv2.py',
     '../_base_/schedules/msta_adamw.py'
 ]
 
-# Split files: python tools/data/make_splits.py b2n \
+# Split files (base/novel classes fixed, the first half base, in splits 1-3;
+# --seed draws the 16 shots): python tools/data/make_splits.py b2n \
 #     data/sthv2/annotations/sthv2_train_list.txt data/sthv2/annotations/sthv2_val_list.txt \
-#     data/sthv2/annotations/class_names.txt --k 16 --seed 1 \
+#     data/sthv2/annotations/class_names.txt --k 16 --seed 1 --class-seed 0 \
 #     --out-dir data/sthv2/annotations/b2n_split2
 data_root = 'data/sthv2'
 split = data_root + '/annotations/b2n_split2'
@@ -28,16 +29,6 @@ param_scheduler = [
          eta_min=1e-5, by_epoch=True, begin=warmup_epochs, end=max_epochs,
          convert_to_iter_based=True)
 ]
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=2, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs', collect_keys=('imgs', )),
-]  # 2 clips x 3 crops, softmax averaged over views
-
 train_dataloader = dict(dataset=dict(
     ann_file=split + '/train_base.txt',
     data_prefix=dict(video=data_root + '/videos')))
@@ -48,8 +39,7 @@ val_dataloader = dict(dataset=dict(
     data_prefix=dict(video=data_root + '/videos')))
 test_dataloader = dict(dataset=dict(
     ann_file=data_root + '/annotations/sthv2_val_list.txt',
-    data_prefix=dict(video=data_root + '/videos'),
-    pipeline=test_pipeline))
+    data_prefix=dict(video=data_root + '/videos')))
 val_evaluator = dict(type='BaseNovelMetric',
                      base_classes=split + '/base_class_names.txt',
                      novel_classes=split + '/novel_class_names.txt',

@@ -6,9 +6,10 @@ _base_ = [
     '../_base_/schedules/msta_adamw.py'
 ]
 
-# Split files: python tools/data/make_splits.py b2n \
+# Split files (base/novel classes fixed, the first half base, in splits 1-3;
+# --seed draws the 16 shots): python tools/data/make_splits.py b2n \
 #     data/ucf101/annotations/ucf101_train_split_1.txt data/ucf101/annotations/ucf101_val_split_1.txt \
-#     data/ucf101/annotations/class_names.txt --k 16 --seed 1 \
+#     data/ucf101/annotations/class_names.txt --k 16 --seed 1 --class-seed 0 \
 #     --out-dir data/ucf101/annotations/b2n_split2
 data_root = 'data/ucf101'
 split = data_root + '/annotations/b2n_split2'

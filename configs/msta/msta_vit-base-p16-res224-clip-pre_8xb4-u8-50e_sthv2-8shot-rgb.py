@@ -2,7 +2,7 @@
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/msta_vit-base-p16.py',
-    '../_base_/datasets/recognition_u8.py',
+    '../_base_/datasets/recognition_u8_sthv2.py',
     '../_base_/schedules/msta_adamw.py'
 ]
 
@@ -20,16 +20,6 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=1e-5,
          by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
 ]
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=2, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs', collect_keys=('imgs', )),
-]  # 2 clips x 3 crops, softmax averaged over views
-
 # 8-shot list: python tools/data/make_splits.py kshot \
 #     data/sthv2/annotations/sthv2_train_list.txt --k 8 --seed 0 \
 #     --out data/sthv2/annotations/sthv2_train_list_8shot.txt
@@ -41,6 +31,5 @@ val_dataloader = dict(dataset=dict(
     data_prefix=dict(video=data_root + '/videos')))
 test_dataloader = dict(dataset=dict(
     ann_file=data_root + '/annotations/sthv2_val_list.txt',
-    data_prefix=dict(video=data_root + '/videos'),
-    pipeline=test_pipeline))
+    data_prefix=dict(video=data_root + '/videos')))
 default_hooks = dict(checkpoint=dict(save_best=None, max_keep_ckpts=1))

@@ -59,9 +59,12 @@ def k_shot(samples: Sequence[Sample], k: int, seed: int = 0,
 def split_base_novel(num_classes: int, seed: int = 0,
                      num_base: int = None) -> Tuple[List[int], List[int]]:
     """Split class indices into base and novel halves (base gets the extra
-    class when the count is odd: HMDB 26/25, UCF 51/50). ``seed`` 0 keeps the
-    first half as base, the convention of the ViFi-CLIP splits; other seeds
-    shuffle."""
+    class when the count is odd: HMDB 26/25, UCF 51/50).
+
+    ``seed`` is the class-split seed only: 0 keeps the first half as base,
+    the ViFi-CLIP protocol, whose three splits share these classes and
+    differ only in the K shots (:func:`k_shot`'s own seed); other seeds
+    shuffle the classes first."""
     num_base = (num_classes + 1) // 2 if num_base is None else num_base
     order = list(range(num_classes))
     if seed:

@@ -84,3 +84,37 @@ def test_cli_kshot(tmp_path):
     labels = [lab for _, lab in a]
     assert sorted(labels) == [0] * 4 + [1] * 4 + [2] * 4  # K per class
     assert set(a) <= set(read_video_list(train))
+
+
+def test_cli_b2n_seed_draws_shots_class_seed_draws_classes(tmp_path):
+    # ViFi-CLIP protocol: splits 1-3 (--seed 0, 1, 2) share the base/novel
+    # classes (first half base) and differ only in the K shots
+    train = make_list(tmp_path, per_class=8, classes=6)
+    test = make_list(tmp_path, per_class=2, classes=6, name='test.txt')
+    names = tmp_path / 'names.txt'
+    names.write_text('a\nb\nc\nd\ne\nf\n')
+
+    def run(out, *extra):
+        proc = subprocess.run(
+            [sys.executable, 'tools/data/make_splits.py', 'b2n', train, test,
+             str(names), '--k', '2', '--out-dir', str(out), *extra],
+            cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return {f: (out / f).read_text() for f in (
+            'base_class_names.txt', 'novel_class_names.txt',
+            'train_base.txt', 'test_base.txt', 'test_novel.txt')}
+
+    s1 = run(tmp_path / 's1', '--seed', '0')
+    s2 = run(tmp_path / 's2', '--seed', '1')
+    s3 = run(tmp_path / 's3', '--seed', '2')
+    for split in (s1, s2, s3):
+        assert split['base_class_names.txt'] == 'a\nb\nc\n'
+        assert split['novel_class_names.txt'] == 'd\ne\nf\n'
+        assert split['test_novel.txt'] == s1['test_novel.txt']
+    assert len({s['train_base.txt'] for s in (s1, s2, s3)}) == 3
+    shuffled = run(tmp_path / 'c4', '--seed', '1', '--class-seed', '4')
+    base, novel = split_base_novel(6, seed=4)
+    assert shuffled['base_class_names.txt'] == ''.join(
+        'abcdef'[c] + '\n' for c in base) != s2['base_class_names.txt']
+    assert shuffled['novel_class_names.txt'] == ''.join(
+        'abcdef'[c] + '\n' for c in novel)

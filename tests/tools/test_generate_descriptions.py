@@ -3,6 +3,7 @@ fail, time out and return malformed output."""
 import importlib.util
 import json
 import os.path as osp
+import re
 import subprocess
 import sys
 import threading
@@ -25,15 +26,18 @@ def load_module():
     return module
 
 
-def good_answer(cls):
-    return json.dumps({'spatial': [f'A video about {cls} one.',
-                                   f'A video about {cls} two.'],
-                       'temporal': [f'{cls} step a', f'{cls} step b']})
+def good_answer(cls, n=2):
+    return json.dumps({'spatial': [f'A video about {cls} {i}.'
+                                   for i in range(n)],
+                       'temporal': [f'{cls} step {"abcdef"[i]}'
+                                    for i in range(n)]})
 
 
 class Server:
     """Serve /v1/chat/completions; ``behaviour(n, cls)`` picks the reply of
-    request n: 'ok', 'ok_fenced', 'error', 'slow', 'malformed', 'bad_json'."""
+    request n: 'ok', 'ok_fenced', 'error' (503), an int (that HTTP status),
+    'slow', 'malformed', 'bad_json'. Good answers hold as many strings as the
+    prompt asks for."""
 
     def __init__(self, behaviour):
         self.behaviour = behaviour
@@ -49,18 +53,19 @@ class Server:
                     int(self.headers['Content-Length'])))
                 prompt = body['messages'][0]['content']
                 cls = prompt.split('"')[1]
+                n = int(re.search(r'\[(\d+) strings\]', prompt).group(1))
                 outer.requests.append(
                     (cls, self.headers.get('Authorization')))
                 kind = outer.behaviour(len(outer.requests), cls)
-                if kind == 'error':
-                    self.send_response(503)
+                if kind == 'error' or isinstance(kind, int):
+                    self.send_response(503 if kind == 'error' else kind)
                     self.end_headers()
                     return
                 if kind == 'slow':
                     time.sleep(1.0)
-                content = {'ok': good_answer(cls),
-                           'slow': good_answer(cls),
-                           'ok_fenced': '```json\n' + good_answer(cls) +
+                content = {'ok': good_answer(cls, n),
+                           'slow': good_answer(cls, n),
+                           'ok_fenced': '```json\n' + good_answer(cls, n) +
                            '\n```',
                            'malformed': 'Sure! Here you go: spatial ...'}
                 if kind == 'bad_json':
@@ -141,7 +146,9 @@ def test_failure_is_reported_and_resumable(tmp_path, names):
     assert proc.returncode == 1
     assert '1 of 3 classes failed' in proc.stderr and 'run' in proc.stderr
     cache = json.loads((tmp_path / 'out' / 'cache.json').read_text())
-    assert set(cache) == {'jump', 'swim'}
+    (settings, answers), = cache.items()
+    assert 'model=m n=2 ' in settings
+    assert set(answers) == {'jump', 'swim'}
     assert not (tmp_path / 'out' / 'descriptions.json').exists()
     # rerun: only the missing class is requested
     server = Server(lambda n, c: 'ok')
@@ -168,3 +175,83 @@ def test_unreachable_endpoint(tmp_path, names):
                    '--retries', '1')
     assert proc.returncode == 1 and 'failed' in proc.stderr
     assert KEY not in proc.stderr
+
+
+@pytest.mark.parametrize('status', [401, 403, 404])
+def test_client_errors_fail_fast(tmp_path, names, status):
+    server = Server(lambda n, c: status)
+    try:
+        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '5')
+    finally:
+        server.close()
+    assert len(server.requests) == 1  # neither retried nor other classes
+    assert proc.returncode == 1
+    assert f'HTTP {status}' in proc.stderr
+    assert server.url + '/chat/completions' in proc.stderr
+    assert 'not retried' in proc.stderr
+    assert KEY not in proc.stdout + proc.stderr
+    assert not (tmp_path / 'out' / 'descriptions.json').exists()
+
+
+@pytest.mark.parametrize('status', [408, 429, 500])
+def test_retryable_statuses(tmp_path, names, status):
+    server = Server(lambda n, c: status if n == 1 else 'ok')
+    try:
+        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '1')
+    finally:
+        server.close()
+    assert proc.returncode == 0, proc.stderr
+    assert [c for c, _ in server.requests] == ['jump', 'jump', 'run', 'swim']
+
+
+def test_rerun_with_larger_n_does_not_reuse_short_answers(tmp_path, names):
+    classes = ['jump', 'run', 'swim']
+    out = tmp_path / 'out'
+
+    def run(n):
+        server = Server(lambda i, c: 'ok')
+        try:
+            proc = run_cli(names, out, server.url, '--n', str(n))
+        finally:
+            server.close()
+        assert proc.returncode == 0, proc.stderr
+        return [c for c, _ in server.requests]
+
+    assert run(1) == classes
+    assert len(load_descriptions(str(out / 'descriptions.json'),
+                                 classes)['spatial'][0]) == 1
+    assert run(2) == classes  # asked again, not the 1-string answers
+    d = load_descriptions(str(out / 'descriptions.json'), classes, 2)
+    assert all(len(texts) == 2 for kind in d.values() for texts in kind)
+    assert run(2) == [] and run(1) == []  # each setting still resumes
+
+
+def test_short_and_legacy_cache_entries_are_misses(tmp_path):
+    gen = load_module()
+
+    class Client:
+        model, temperature = 'm', 0.7
+
+        def __init__(self):
+            self.asked = []
+
+        def complete(self, prompt):
+            self.asked.append(prompt.split('"')[1])
+            return good_answer(self.asked[-1], 2)
+
+    out = tmp_path / 'out'
+    out.mkdir()
+    short = json.loads(good_answer('a', 1))
+    # the old class-keyed layout: settings unknown, never reused
+    (out / 'cache.json').write_text(json.dumps({'a': short, 'b': short}))
+    client = Client()
+    gen.generate(['a', 'b'], str(out), client, n=1, progress=False)
+    assert client.asked == ['a', 'b']
+    # an entry under the right settings but with fewer than n strings
+    key = gen.cache_key(client, 2)
+    (out / 'cache.json').write_text(json.dumps(
+        {key: {'a': short, 'b': json.loads(good_answer('b', 2))}}))
+    client = Client()
+    named = gen.generate(['a', 'b'], str(out), client, n=2, progress=False)
+    assert client.asked == ['a']
+    assert len(named['a']['spatial']) == 2

@@ -11,13 +11,20 @@ completions``). The API key is read from the environment variable named by
 
 Every class's answer is validated (JSON with N non-empty ``spatial`` and
 ``temporal`` strings) and stored in ``DIR/cache.json`` as soon as it arrives,
-so an interrupted run resumes where it stopped. Failed requests (timeouts,
-HTTP 429/5xx, malformed answers) are retried with exponential backoff. The
-outputs are the two formats ``mvadapt.utils.descriptions`` reads:
-``descriptions.json`` (keyed by class name) and ``spatial.json`` /
-``temporal.json`` (keyed by class index).
+so an interrupted run resumes where it stopped. The cache is keyed by what
+determines the answer (model, N, temperature and the prompt) as well as the
+class, so a rerun with another ``--n`` or ``--model`` asks again instead of
+reusing answers made for other settings. Failed requests (connection errors,
+timeouts, HTTP 408, 429 and 5xx, malformed answers) are retried with
+exponential backoff; any other HTTP error (401, 403, 404, ...) stops the run
+at once with the status and the endpoint. The outputs are the two formats
+``mvadapt.utils.descriptions`` reads: ``descriptions.json`` (keyed by class
+name) and ``spatial.json`` / ``temporal.json`` (keyed by class index).
+Validate them, or a file from elsewhere, with
+``tools/data/check_descriptions.py``.
 """
 import argparse
+import hashlib
 import json
 import os
 import os.path as osp
@@ -38,8 +45,17 @@ PROMPT = (
     'which the action unfolds.')
 
 
+# HTTP statuses worth retrying; any other error status is final.
+RETRY_STATUS = (408, 429)
+
+
 class GenerationError(RuntimeError):
-    pass
+    """A failed request or answer; retried (up to ``--retries``) unless
+    ``retry`` is False."""
+
+    def __init__(self, message: str, retry: bool = True) -> None:
+        super().__init__(message)
+        self.retry = retry
 
 
 def parse_answer(content: str, n: int) -> Dict[str, List[str]]:
@@ -92,7 +108,13 @@ class ChatClient:
                                         timeout=self.timeout) as resp:
                 payload = json.loads(resp.read().decode('utf-8'))
         except urllib.error.HTTPError as e:
-            raise GenerationError(f'HTTP {e.code} from {self.url}') from None
+            if e.code in RETRY_STATUS or 500 <= e.code < 600:
+                raise GenerationError(f'HTTP {e.code} from {self.url}') \
+                    from None
+            raise GenerationError(
+                f'HTTP {e.code} ({e.reason}) from {self.url}; not retried '
+                '(check the API key, --base-url and --model)',
+                retry=False) from None
         except (urllib.error.URLError, TimeoutError, OSError) as e:
             reason = getattr(e, 'reason', e)
             raise GenerationError(f'request to {self.url} failed: '
@@ -113,20 +135,47 @@ def _write_json(path: str, obj) -> None:
     os.replace(tmp, path)
 
 
+def cache_key(client: ChatClient, n: int) -> str:
+    """The settings an answer depends on (the class aside): model, N,
+    temperature and the prompt text (hashed)."""
+    prompt = hashlib.sha256(PROMPT.encode('utf-8')).hexdigest()[:12]
+    return (f'model={client.model} n={n} '
+            f'temperature={client.temperature} prompt={prompt}')
+
+
+def _usable(entry, n: int) -> bool:
+    """A cached answer with N non-empty strings of each kind."""
+    return isinstance(entry, dict) and all(
+        isinstance(entry.get(kind), list) and len(entry[kind]) >= n and all(
+            isinstance(s, str) and s.strip() for s in entry[kind][:n])
+        for kind in ('spatial', 'temporal'))
+
+
 def generate(class_names: List[str], out_dir: str, client: ChatClient,
              n: int = 2, retries: int = 5, backoff: float = 2.0,
              sleep: Callable[[float], None] = time.sleep,
              progress: bool = True) -> Dict[str, Dict[str, List[str]]]:
     """Describe every class (resuming from ``out_dir/cache.json``) and write
     the output files. Raises :class:`GenerationError` listing the classes
-    that still failed after all retries (the others stay cached)."""
+    that still failed after all retries (the others stay cached), or at the
+    first error that is not retried.
+
+    ``cache.json`` holds ``{settings: {class: answer}}`` with ``settings``
+    from :func:`cache_key`; only answers made with the same settings and
+    holding N descriptions of each kind are reused."""
     os.makedirs(out_dir, exist_ok=True)
     cache_path = osp.join(out_dir, 'cache.json')
-    cache: Dict[str, Dict[str, List[str]]] = {}
+    store: Dict[str, Dict[str, Dict[str, List[str]]]] = {}
     if osp.isfile(cache_path):
         with open(cache_path, encoding='utf-8') as f:
-            cache = json.load(f)
-    todo = [c for c in class_names if c not in cache]
+            store = json.load(f)
+        if any(_usable(v, 1) for v in store.values()):
+            # a cache of the old class-keyed layout: its settings are
+            # unknown, so keep it aside and ask again
+            store = {'legacy (settings unknown, not reused)': store}
+    key = cache_key(client, n)
+    cache = store.setdefault(key, {})
+    todo = [c for c in class_names if not _usable(cache.get(c), n)]
     bar = None
     if progress:
         from tqdm import tqdm
@@ -138,9 +187,13 @@ def generate(class_names: List[str], out_dir: str, client: ChatClient,
             try:
                 cache[cls] = parse_answer(
                     client.complete(PROMPT.format(cls=cls, n=n)), n)
-                _write_json(cache_path, cache)
+                _write_json(cache_path, store)
                 break
             except GenerationError as e:
+                if not e.retry:
+                    if bar is not None:
+                        bar.close()
+                    raise
                 failed[cls] = str(e)
                 if attempt < retries:
                     sleep(backoff * 2**attempt)
@@ -159,7 +212,8 @@ def generate(class_names: List[str], out_dir: str, client: ChatClient,
             f'{len(failed)} of {len(class_names)} classes failed after '
             f'{retries} retries ({listing}). Rerun to resume; '
             f'{len(class_names) - len(failed)} are cached in {cache_path}.')
-    named = {c: cache[c] for c in class_names}
+    named = {c: {kind: cache[c][kind][:n] for kind in ('spatial', 'temporal')}
+             for c in class_names}
     _write_json(osp.join(out_dir, 'descriptions.json'), named)
     for kind in ('spatial', 'temporal'):
         _write_json(osp.join(out_dir, f'{kind}.json'),
@@ -206,8 +260,7 @@ def main(argv=None) -> int:
         return 1
     print(f'Descriptions for {len(names)} classes written to '
           f'{osp.abspath(args.out_dir)} (descriptions.json, spatial.json, '
-          'temporal.json); validate with mvadapt.utils.descriptions.'
-          'load_descriptions.')
+          'temporal.json); validate with tools/data/check_descriptions.py.')
     return 0
 
 

@@ -5,10 +5,16 @@
     # base-to-novel: base/novel classes (re-indexed from 0), K-shot base
     # training list, base and novel test lists
     python tools/data/make_splits.py b2n TRAIN_LIST TEST_LIST CLASS_NAMES \\
-        --k 16 --seed 0 --out-dir DIR
+        --k 16 --seed 0 [--class-seed 0] --out-dir DIR
 
 Lists are MMAction2 ``VideoDataset`` files (``path label``); class names one
 per line.
+
+Base-to-novel follows ViFi-CLIP's protocol: the base/novel classes are fixed
+(``--class-seed 0``, the default: the first half of CLASS_NAMES is base, the
+odd class going to base) and the three splits differ only in the K shots
+sampled per base class, ``--seed 0``, ``1`` and ``2``. ``--class-seed S``
+(S != 0) shuffles the classes with seed S before halving them instead.
 """
 import argparse
 import os
@@ -40,7 +46,12 @@ def main(argv=None):
     p.add_argument('test_list')
     p.add_argument('class_names')
     p.add_argument('--k', type=int, default=16)
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--seed', type=int, default=0,
+                   help='seed of the K-shot sampling (split 1, 2, 3: 0, 1, '
+                   '2)')
+    p.add_argument('--class-seed', type=int, default=0,
+                   help='seed of the base/novel class split; 0 (default) '
+                   'keeps the first half as base, the same for every split')
     p.add_argument('--out-dir', required=True)
     args = parser.parse_args(argv)
     try:
@@ -61,7 +72,7 @@ def main(argv=None):
                 raise ValueError(f'{path}: label {bad[0][1]} of {bad[0][0]} '
                                  f'is not in {args.class_names} '
                                  f'({len(names)} classes)')
-        base, novel = split_base_novel(len(names), args.seed)
+        base, novel = split_base_novel(len(names), args.class_seed)
         os.makedirs(args.out_dir, exist_ok=True)
         files = {
             'base_class_names.txt': [names[c] for c in base],
@@ -76,8 +87,9 @@ def main(argv=None):
                          relabel(test, base))
         write_video_list(osp.join(args.out_dir, 'test_novel.txt'),
                          relabel(test, novel))
-        print(f'{len(base)} base / {len(novel)} novel classes, {args.k} '
-              f'shots per base class (seed {args.seed}) -> {args.out_dir}')
+        print(f'{len(base)} base / {len(novel)} novel classes (class seed '
+              f'{args.class_seed}), {args.k} shots per base class (seed '
+              f'{args.seed}) -> {args.out_dir}')
         return 0
     except (ValueError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr)

@@ -1,0 +1,84 @@
+"""Check MSTA class descriptions against a class-names file (no model built).
+
+    # name-keyed file (descriptions.json)
+    python tools/data/check_descriptions.py FILE --class-names NAMES [--n N]
+    # the authors' index-keyed pair
+    python tools/data/check_descriptions.py --spatial SPATIAL.json \\
+        --temporal TEMPORAL.json --class-names NAMES [--n N]
+
+Runs the validation the model runs when it loads descriptions
+(:func:`mvadapt.utils.descriptions.load_descriptions`): every class of NAMES
+(one per line, label order) present, each with at least N non-empty
+``spatial`` and ``temporal`` strings (N = ``model.consistency``'s number per
+class; default: at least one). Prints ``OK`` with the counts and exits 0, or
+prints the error naming the file and the missing class or short entry and
+exits 1.
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from mvadapt.utils.descriptions import (KINDS,  # noqa: E402
+                                        DescriptionError, load_descriptions)
+
+
+def check(source, class_names, n=None):
+    """Validate ``source`` (a path or ``dict(spatial=, temporal=)``) for
+    ``class_names``; return the one-line report. Raises
+    :class:`DescriptionError` or :class:`FileNotFoundError`."""
+    if n is not None:
+        load_descriptions(source, class_names, n)  # names a short entry
+    full = load_descriptions(source, class_names)
+    counts = []
+    for kind in KINDS:
+        lo, hi = min(map(len, full[kind])), max(map(len, full[kind]))
+        counts.append(f'{kind} {lo}' if lo == hi else f'{kind} {lo}-{hi}')
+    counts = ', '.join(counts)
+    files = source if isinstance(source, str) else ' + '.join(
+        source[kind] for kind in KINDS)
+    need = '' if n is None else f', >= {n} required'
+    return (f'OK: {files}: {len(class_names)} classes, descriptions per '
+            f'class: {counts}{need}')
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('file', nargs='?',
+                        help='name-keyed descriptions JSON')
+    parser.add_argument('--spatial', help='index-keyed spatial JSON')
+    parser.add_argument('--temporal', help='index-keyed temporal JSON')
+    parser.add_argument('--class-names', required=True,
+                        help='class-names file, one per line, label order')
+    parser.add_argument('--n', type=int, default=None,
+                        help='descriptions required per class and kind')
+    args = parser.parse_args(argv)
+    pair = args.spatial is not None or args.temporal is not None
+    if (args.file is None) == (not pair) or (
+            pair and (args.spatial is None or args.temporal is None)):
+        parser.error('give either FILE or both --spatial and --temporal')
+    if args.n is not None and args.n < 1:
+        parser.error('--n must be at least 1')
+    source = args.file if args.file is not None else dict(
+        spatial=args.spatial, temporal=args.temporal)
+    try:
+        with open(args.class_names, encoding='utf-8') as f:
+            names = [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        print(f'error: class-names file not found: {args.class_names}',
+              file=sys.stderr)
+        return 1
+    if not names:
+        print(f'error: {args.class_names} lists no classes', file=sys.stderr)
+        return 1
+    try:
+        print(check(source, names, args.n))
+    except (DescriptionError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
