@@ -39,10 +39,10 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = osp.join(ROOT, 'configs', 'demo')
 ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
 PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny_1xb64-10e_moving-shapes-static.py')
-MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-6e_moving-shapes.py')
+MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py')
 STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter', 'b2n')
 DEFAULT_STAGES = STAGES
-B2N_CFG = osp.join(DEMO, 'msta_tiny-static-pre_1xb16-4e_moving-shapes-b2n.py')
+B2N_CFG = osp.join(DEMO, 'msta_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py')
 
 # name: (label, config, extra --cfg-options, trains?)
 METHODS = {
@@ -50,7 +50,7 @@ METHODS = {
                   osp.join(DEMO, 'clip_tiny-static-pre_zero-shot_'
                            'moving-shapes.py'), [], False),
     'clip4clip': ('CLIP4Clip (full fine-tune, mean pool)',
-                  osp.join(DEMO, 'clip4clip_tiny-static-pre_1xb32-6e_'
+                  osp.join(DEMO, 'clip4clip_tiny-static-pre_1xb32-5e_'
                            'moving-shapes.py'), [], True),
     'mv-adapter': ('MV-Adapter', MVA_CFG, [], True),
     'mv-adapter_no-temporal': (
@@ -63,11 +63,11 @@ METHODS = {
                           ['model.adapter.cmt=False'], True),
     'adaptformer-par': ('AdaptFormer-par (mean pool)', osp.join(
         ADAPTFORMER,
-        'adaptformer-par_tiny-static-pre_1xb32-6e_moving-shapes.py'), [],
+        'adaptformer-par_tiny-static-pre_1xb32-5e_moving-shapes.py'), [],
         True),
     'adaptformer-seq': ('AdaptFormer-seq (mean pool)', osp.join(
         ADAPTFORMER,
-        'adaptformer-seq_tiny-static-pre_1xb32-6e_moving-shapes.py'), [],
+        'adaptformer-seq_tiny-static-pre_1xb32-5e_moving-shapes.py'), [],
         True),
 }
 # MovingShapes base-to-novel recognition (MSTA's protocol in miniature)
@@ -76,7 +76,7 @@ METHODS.update({
         DEMO, 'clip_tiny-static-pre_zero-shot_moving-shapes-b2n.py'), [],
         False),
     'b2n-vificlip': ('ViFi-CLIP-style full fine-tune', osp.join(
-        DEMO, 'vificlip_tiny-static-pre_1xb16-4e_moving-shapes-b2n.py'), [],
+        DEMO, 'vificlip_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py'), [],
         True),
     'b2n-msta-no-lcc': ('MSTA w/o L_CC', B2N_CFG, ['model.consistency=None'],
                         True),

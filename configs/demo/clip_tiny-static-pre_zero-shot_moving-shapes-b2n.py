@@ -1,6 +1,6 @@
 # Zero-shot CLIP (frozen tiny CLIP, no adapter) on MovingShapes base-to-novel:
 # evaluation only (base / novel / HM on the joint test list).
-_base_ = ['./msta_tiny-static-pre_1xb16-4e_moving-shapes-b2n.py']
+_base_ = ['./msta_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py']
 model = dict(clip=dict(frozen=True), adapter=None, consistency=None)
 train_dataloader = None
 train_cfg = None

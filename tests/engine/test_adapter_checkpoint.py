@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = osp.join(ROOT, 'configs', 'demo',
-                'mv-adapter_tiny-static-pre_1xb32-6e_moving-shapes.py')
+                'mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py')
 
 
 @pytest.fixture(scope='module')

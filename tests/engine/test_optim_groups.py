@@ -13,9 +13,9 @@ register_all_modules()
 
 
 @pytest.mark.parametrize('config', [
-    'configs/demo/mv-adapter_tiny-static-pre_1xb32-6e_moving-shapes.py',
+    'configs/demo/mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py',
     'projects/adaptformer/configs/'
-    'adaptformer-par_tiny-static-pre_1xb32-6e_moving-shapes.py',
+    'adaptformer-par_tiny-static-pre_1xb32-5e_moving-shapes.py',
 ])
 def test_param_groups(config):
     cfg = Config.fromfile(config)

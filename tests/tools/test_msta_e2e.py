@@ -8,7 +8,7 @@ import sys
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(ROOT, 'configs', 'demo',
-                'msta_tiny-static-pre_1xb16-4e_moving-shapes-b2n.py')
+                'msta_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py')
 
 
 def test_msta_b2n_train_and_test(tmp_path):

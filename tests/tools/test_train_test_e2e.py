@@ -12,7 +12,7 @@ import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs', 'demo',
-                  'clip4clip_tiny-static-pre_1xb32-6e_moving-shapes.py')
+                  'clip4clip_tiny-static-pre_1xb32-5e_moving-shapes.py')
 
 
 @pytest.fixture(scope='module')

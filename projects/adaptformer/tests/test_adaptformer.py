@@ -199,7 +199,7 @@ def load_config(name):
 @pytest.mark.parametrize('variant', ('par', 'seq'))
 def test_tiny_config_builds_and_runs(variant):
     cfg = load_config(
-        f'adaptformer-{variant}_tiny-static-pre_1xb32-6e_moving-shapes.py')
+        f'adaptformer-{variant}_tiny-static-pre_1xb32-5e_moving-shapes.py')
     model = MODELS.build(cfg.model)
     assert isinstance(model.adapter, AdaptFormer)
     assert model.adapter.variant == dict(par='parallel',

@@ -70,7 +70,7 @@ test_evaluator = val_evaluator
 optim_wrapper = dict(type='OptimWrapper', _delete_=True,
                      optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.98),
                                     eps=1e-8, weight_decay=1e-3))
-max_epochs = 4
+max_epochs = 3
 warmup_epochs = 1
 train_cfg = dict(max_epochs=max_epochs, val_begin=1, val_interval=2)
 param_scheduler = [

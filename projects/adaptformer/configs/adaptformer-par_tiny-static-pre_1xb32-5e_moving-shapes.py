@@ -1,9 +1,9 @@
 # AdaptFormer-par on MovingShapes, from the stage-1 tiny CLIP: frozen
 # backbone, one AdaptMLP (d' = 32, s = 0.1) parallel to the FFN in every layer
 # of both towers, CLIP biases tuned (BitFit), mean pooling. Same recipe as
-# configs/demo/mv-adapter_tiny-static-pre_1xb32-6e_moving-shapes.py.
+# configs/demo/mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py.
 _base_ = [
-    '../../../configs/demo/clip4clip_tiny-static-pre_1xb32-6e_moving-shapes.py'
+    '../../../configs/demo/clip4clip_tiny-static-pre_1xb32-5e_moving-shapes.py'
 ]
 # The plugin registers AdaptFormer in mvadapt's MODELS (run from the repo
 # root with PYTHONPATH=. so that `projects` is importable). Listing the

@@ -1,7 +1,7 @@
 # MV-Adapter on MovingShapes, from the stage-1 tiny CLIP: frozen backbone,
 # adapters in every layer of both towers (TAM + calibration in the video
 # tower), CMT on the last two layers, CLIP biases tuned (BitFit).
-_base_ = ['./clip4clip_tiny-static-pre_1xb32-6e_moving-shapes.py']
+_base_ = ['./clip4clip_tiny-static-pre_1xb32-5e_moving-shapes.py']
 
 model = dict(
     clip=dict(frozen=True, trainable=('bias', )),

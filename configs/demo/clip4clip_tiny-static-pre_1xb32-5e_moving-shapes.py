@@ -7,7 +7,7 @@ _base_ = [
 model = dict(clip=dict(
     pretrained='work_dirs/demo/tiny_clip_static.safetensors', frozen=False))
 
-max_epochs = 6
+max_epochs = 5
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_begin=1, val_interval=2)
 val_cfg = dict(type='ValLoop')
