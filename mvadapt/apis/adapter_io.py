@@ -41,12 +41,13 @@ def save_adapter(model, path: str, config_text: Optional[str] = None,
     """
     from safetensors.torch import save_file
     model = _unwrap(model)
-    own = adapter_state(model)
     if state is None:
-        state = own
+        state = adapter_state(model)
     else:
+        own = {n: p.shape for n, p in model.named_parameters()
+               if p.requires_grad}
         if set(state) != set(own) or any(
-                state[n].shape != own[n].shape for n in own):
+                state[n].shape != own[n] for n in own):
             raise ValueError('state does not match the trainable tensors of '
                              'the model')
         state = {n: t.detach().cpu().contiguous() for n, t in state.items()}

@@ -19,6 +19,26 @@ class DescriptionError(ValueError):
     """A description file that does not cover the classes as required."""
 
 
+def read_class_names(class_names: Union[str, Sequence[str]]) -> List[str]:
+    """Class names from a file (one per line, line index = label) or a
+    list; raises a clear error for a missing or empty file."""
+    if isinstance(class_names, str):
+        try:
+            with open(class_names, encoding='utf-8') as f:
+                names = [line.strip() for line in f if line.strip()]
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                f'class-names file not found: {class_names} (one class name '
+                'per line, line index = label)') from None
+        if not names:
+            raise ValueError(f'{class_names}: no class names')
+        return names
+    names = [str(n) for n in class_names]
+    if not names:
+        raise ValueError('class_names is empty')
+    return names
+
+
 def _load_json(path: str):
     if not osp.isfile(path):
         raise FileNotFoundError(

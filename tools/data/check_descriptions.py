@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from mvadapt.utils.descriptions import (KINDS,  # noqa: E402
-                                        DescriptionError, load_descriptions)
+                                        load_descriptions, read_class_names)
 
 
 def check(source, class_names, n=None):
@@ -63,18 +63,8 @@ def main(argv=None) -> int:
     source = args.file if args.file is not None else dict(
         spatial=args.spatial, temporal=args.temporal)
     try:
-        with open(args.class_names, encoding='utf-8') as f:
-            names = [line.strip() for line in f if line.strip()]
-    except FileNotFoundError:
-        print(f'error: class-names file not found: {args.class_names}',
-              file=sys.stderr)
-        return 1
-    if not names:
-        print(f'error: {args.class_names} lists no classes', file=sys.stderr)
-        return 1
-    try:
-        print(check(source, names, args.n))
-    except (DescriptionError, FileNotFoundError) as e:
+        print(check(source, read_class_names(args.class_names), args.n))
+    except (ValueError, FileNotFoundError) as e:  # incl. DescriptionError
         print(f'error: {e}', file=sys.stderr)
         return 1
     return 0

@@ -26,11 +26,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 from mvadapt.datasets.splits import (k_shot, read_video_list,  # noqa: E402
                                      relabel, split_base_novel,
                                      write_video_list)
-
-
-def read_names(path):
-    with open(path, encoding='utf-8') as f:
-        return [line.strip() for line in f if line.strip()]
+from mvadapt.utils.descriptions import read_class_names  # noqa: E402
 
 
 def main(argv=None):
@@ -62,7 +58,7 @@ def main(argv=None):
             print(f'Wrote {len(out)} samples ({args.k} per class, seed '
                   f'{args.seed}) to {args.out}')
             return 0
-        names = read_names(args.class_names)
+        names = read_class_names(args.class_names)
         train = read_video_list(args.train_list)
         test = read_video_list(args.test_list)
         for path, samples in ((args.train_list, train),

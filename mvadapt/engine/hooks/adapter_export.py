@@ -5,6 +5,7 @@ import torch
 from mmengine.hooks import Hook
 
 from mvadapt.registry import HOOKS
+from .adapter_checkpoint import trainable_state_keys
 
 
 def _best_checkpoints(runner) -> list:
@@ -44,7 +45,7 @@ class AdapterExportHook(Hook):
             return
         from mmengine.model import is_model_wrapper
 
-        from mvadapt.apis import adapter_state, save_adapter
+        from mvadapt.apis import save_adapter
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         path = osp.join(runner.work_dir, self.filename)
@@ -62,8 +63,8 @@ class AdapterExportHook(Hook):
         elif best:
             ckpt = torch.load(best[0], map_location='cpu', weights_only=False)
             saved = ckpt.get('state_dict', ckpt)
-            names = adapter_state(model)
-            missing = sorted(set(names) - set(saved))
+            names = trainable_state_keys(model)
+            missing = sorted(names - set(saved))
             if missing:
                 raise RuntimeError(
                     f'best checkpoint {best[0]} lacks trainable tensors '

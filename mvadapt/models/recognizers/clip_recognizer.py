@@ -1,5 +1,5 @@
 """Action recognition with CLIP: the classifier is the text encoder."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -7,25 +7,8 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 
 from mvadapt.registry import MODELS
+from mvadapt.utils.descriptions import read_class_names
 from ..clip import count_parameters
-
-
-def _read_class_names(class_names: Union[str, Sequence[str]]) -> List[str]:
-    if isinstance(class_names, str):
-        try:
-            with open(class_names, encoding='utf-8') as f:
-                names = [line.strip() for line in f if line.strip()]
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                f'class-names file not found: {class_names} (one class name '
-                'per line, line index = label)') from None
-        if not names:
-            raise ValueError(f'{class_names}: no class names')
-        return names
-    names = [str(n) for n in class_names]
-    if not names:
-        raise ValueError('class_names is empty')
-    return names
 
 
 @MODELS.register_module()
@@ -87,8 +70,8 @@ class CLIPRecognizer(BaseModel):
                 adapter, default_args=dict(backbone=self.backbone))
         self.num_frames = num_frames
         self.template = template
-        self.class_names = _read_class_names(class_names)
-        self.test_class_names = _read_class_names(
+        self.class_names = read_class_names(class_names)
+        self.test_class_names = read_class_names(
             test_class_names) if test_class_names is not None else \
             self.class_names
         train_src = class_names if isinstance(class_names, str) else \
