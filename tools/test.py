@@ -22,7 +22,7 @@ from mmengine.runner import Runner
 # custom_imports (as tools/dist_*.sh do through PYTHONPATH).
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
-from mvadapt.apis import load_adapter, setup_distributed
+from mvadapt.apis import check_checkpoint, load_adapter, setup_distributed
 from mvadapt.utils import register_all_modules
 
 
@@ -59,6 +59,8 @@ def merge_args(cfg: Config, args) -> Config:
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     is_adapter = args.checkpoint is not None and args.checkpoint.endswith(
         '.safetensors')
+    if args.checkpoint is not None and not is_adapter:
+        check_checkpoint(args.checkpoint)
     cfg.load_from = None if is_adapter else args.checkpoint
     cfg.resume = False
     if args.dump is not None:

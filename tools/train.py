@@ -16,7 +16,7 @@ from mmengine.runner import Runner
 # custom_imports (as tools/dist_*.sh do through PYTHONPATH).
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
-from mvadapt.apis import enable_amp, setup_distributed
+from mvadapt.apis import check_checkpoint, enable_amp, setup_distributed
 from mvadapt.utils import register_all_modules
 
 
@@ -72,6 +72,7 @@ def merge_args(cfg: Config, args) -> Config:
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             raise FileNotFoundError(f'--resume: no checkpoint {args.resume}')
+        check_checkpoint(args.resume)
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
@@ -87,6 +88,14 @@ def merge_args(cfg: Config, args) -> Config:
     cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if args.resume == 'auto':
+        # what MMEngine's auto-resume will load: `last_checkpoint` names it
+        last = osp.join(cfg.work_dir, 'last_checkpoint')
+        if osp.isfile(last):
+            with open(last) as f:
+                latest = f.read().strip()
+            if latest:
+                check_checkpoint(latest)
     setup_distributed(cfg, args.launcher)
     return cfg
 

@@ -1,6 +1,6 @@
 from .adapter_io import (adapter_state, load_adapter, read_adapter_metadata,
                          save_adapter)
-from .runner_utils import enable_amp, setup_distributed
+from .runner_utils import check_checkpoint, enable_amp, setup_distributed
 
-__all__ = ['adapter_state', 'enable_amp', 'load_adapter',
+__all__ = ['adapter_state', 'check_checkpoint', 'enable_amp', 'load_adapter',
            'read_adapter_metadata', 'save_adapter', 'setup_distributed']

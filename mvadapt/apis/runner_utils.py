@@ -51,3 +51,30 @@ def enable_amp(cfg: Config) -> None:
     else:
         cfg.optim_wrapper.type = 'AutocastOptimWrapper'
         cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
+
+
+def check_checkpoint(path: str) -> None:
+    """Fail early, naming the file, if ``path`` cannot be a readable
+    ``torch.save`` checkpoint.
+
+    A run killed while it saved leaves a truncated ``.pth`` behind, on which
+    ``torch.load`` fails deep inside the runner without naming the file.
+    The check reads the end of the file only (the zip central directory).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: ``path`` is truncated or not a checkpoint.
+    """
+    import zipfile
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    if zipfile.is_zipfile(path):
+        return
+    with open(path, 'rb') as f:
+        if f.read(1) == b'\x80':  # torch's legacy (pickle) format
+            return
+    raise ValueError(
+        f'{path} is not a readable checkpoint: it is truncated or corrupt '
+        '(a run killed while saving leaves such a file). Resume or test from '
+        'an earlier checkpoint in the same folder, or delete this one (and '
+        "'last_checkpoint' if it names it) and train again.")

@@ -58,25 +58,37 @@ default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=5,
     return root, str(cfg)
 
 
-def train(cfg, work_dir, *extra, wait_for=None):
+def last_checkpoint(work_dir):
+    """The checkpoint MMEngine's auto-resume would load, or None."""
+    path = osp.join(work_dir, 'last_checkpoint')
+    if not osp.exists(path):
+        return None
+    with open(path) as f:
+        return osp.basename(f.read().strip()) or None
+
+
+def train(cfg, work_dir, *extra, kill_after=None):
     cmd = [sys.executable, 'tools/train.py', cfg, '--work-dir', work_dir,
            '--seed', '0', *extra]
-    if wait_for is None:
+    if kill_after is None:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                               timeout=600)
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
         return proc.stdout + proc.stderr
-    # Interrupt the run once `wait_for` exists (a kill, as a crash would).
+    # Kill the run (as a crash would) once its first checkpoint is complete;
+    # `kill_after` lists the checkpoints that may be the last one by then.
+    # A .pth file appears while it is still being written, `last_checkpoint`
+    # only after it is: waiting for the .pth alone raced the hook, and the
+    # "resumed" run then started afresh.
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
-    while not osp.exists(wait_for) and time.time() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
+    while (last_checkpoint(work_dir) is None
+           and time.time() < deadline and proc.poll() is None):
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert osp.exists(wait_for)
+    assert last_checkpoint(work_dir) in kill_after
 
 
 @pytest.fixture(scope='module')
@@ -101,11 +113,10 @@ def test_checkpoint_holds_no_frozen_backbone(full_run):
 def test_interrupted_and_resumed_equals_uninterrupted(setup, full_run):
     root, cfg = setup
     work = str(root / 'interrupted')
-    train(cfg, work, wait_for=osp.join(work, 'epoch_1.pth'))
-    assert not osp.exists(osp.join(work, 'epoch_3.pth'))
-    time.sleep(0.5)
+    train(cfg, work, kill_after=('epoch_1.pth', 'epoch_2.pth'))
+    epoch = last_checkpoint(work)[len('epoch_'):-len('.pth')]
     out = train(cfg, work, '--resume')
-    assert 'resumed epoch: ' in out
+    assert f'resumed epoch: {epoch},' in out, out[-3000:]
     a = load_file(osp.join(full_run, 'adapter.safetensors'))
     b = load_file(osp.join(work, 'adapter.safetensors'))
     assert a.keys() == b.keys()

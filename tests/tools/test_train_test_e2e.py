@@ -97,3 +97,35 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
         text=True)
     assert proc.returncode != 0
     assert 'checkpoint not found' in proc.stderr
+
+
+def test_truncated_checkpoint_is_a_clear_error(tmp_path):
+    """A run killed while saving leaves a truncated .pth: test.py, --resume
+    CKPT and auto-resume through `last_checkpoint` name it, before any
+    model is built, and delete nothing."""
+    import torch
+
+    from mvadapt.apis import check_checkpoint
+    good = tmp_path / 'epoch_1.pth'
+    torch.save({'state_dict': {'w': torch.zeros(1000)}}, good)
+    check_checkpoint(str(good))
+    legacy = tmp_path / 'legacy.pth'
+    torch.save({'w': torch.zeros(3)}, legacy,
+               _use_new_zipfile_serialization=False)
+    check_checkpoint(str(legacy))
+    bad = tmp_path / 'epoch_2.pth'
+    bad.write_bytes(good.read_bytes()[:2000])
+    with pytest.raises(ValueError, match='truncated or corrupt'):
+        check_checkpoint(str(bad))
+    (tmp_path / 'last_checkpoint').write_text(str(bad))
+
+    for args in (['tools/test.py', CONFIG, str(bad)],
+                 ['tools/train.py', CONFIG, '--resume', str(bad)],
+                 ['tools/train.py', CONFIG, '--resume', '--work-dir',
+                  str(tmp_path)]):
+        proc = subprocess.run([sys.executable, *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode != 0
+        assert f'{bad} is not a readable checkpoint' in proc.stderr, \
+            proc.stderr[-2000:]
+    assert good.exists() and bad.exists()
