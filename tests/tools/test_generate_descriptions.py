@@ -62,7 +62,7 @@ class Server:
                     self.end_headers()
                     return
                 if kind == 'slow':
-                    time.sleep(1.0)
+                    time.sleep(3.0)
                 content = {'ok': good_answer(cls, n),
                            'slow': good_answer(cls, n),
                            'ok_fenced': '```json\n' + good_answer(cls, n) +
@@ -100,7 +100,7 @@ def run_cli(names, out, url, *extra, key=KEY):
     return subprocess.run(
         [sys.executable, SCRIPT, names, '--out-dir', str(out), '--base-url',
          url, '--model', 'm', '--api-key-env', 'MY_KEY', '--backoff', '0.01',
-         '--timeout', '0.5', *extra], capture_output=True, text=True,
+         '--timeout', '1.5', *extra], capture_output=True, text=True,
         env=env, timeout=120)
 
 
@@ -125,12 +125,12 @@ def test_success_with_fences_and_key_never_written(tmp_path, names):
 
 
 def test_retries_errors_timeouts_and_malformed(tmp_path, names):
-    # request 1: 503, 2: too slow (timeout 0.5 s), 3: malformed text,
+    # request 1: 503, 2: too slow (timeout 1.5 s), 3: malformed text,
     # 4: not JSON at all, then fine
     plan = {1: 'error', 2: 'slow', 3: 'malformed', 4: 'bad_json'}
     server = Server(lambda n, c: plan.get(n, 'ok'))
     try:
-        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '5')
+        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '6')
     finally:
         server.close()
     assert proc.returncode == 0, proc.stderr
@@ -181,7 +181,7 @@ def test_unreachable_endpoint(tmp_path, names):
 def test_client_errors_fail_fast(tmp_path, names, status):
     server = Server(lambda n, c: status)
     try:
-        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '5')
+        proc = run_cli(names, tmp_path / 'out', server.url, '--retries', '6')
     finally:
         server.close()
     assert len(server.requests) == 1  # neither retried nor other classes
