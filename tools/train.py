@@ -10,7 +10,7 @@ import os.path as osp
 import sys
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.runner import Runner, find_latest_checkpoint
 
 # The repository root, so configs can load plugins from projects/ with
 # custom_imports (as tools/dist_*.sh do through PYTHONPATH).
@@ -70,8 +70,6 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.resume = True
         cfg.load_from = None
     elif args.resume is not None:
-        if not osp.isfile(args.resume):
-            raise FileNotFoundError(f'--resume: no checkpoint {args.resume}')
         check_checkpoint(args.resume)
         cfg.resume = True
         cfg.load_from = args.resume
@@ -88,14 +86,10 @@ def merge_args(cfg: Config, args) -> Config:
     cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    if args.resume == 'auto':
-        # what MMEngine's auto-resume will load: `last_checkpoint` names it
-        last = osp.join(cfg.work_dir, 'last_checkpoint')
-        if osp.isfile(last):
-            with open(last) as f:
-                latest = f.read().strip()
-            if latest:
-                check_checkpoint(latest)
+    if args.resume == 'auto' and osp.isfile(
+            osp.join(cfg.work_dir, 'last_checkpoint')):
+        # the checkpoint MMEngine's auto-resume will load
+        check_checkpoint(find_latest_checkpoint(cfg.work_dir))
     setup_distributed(cfg, args.launcher)
     return cfg
 

@@ -6,9 +6,9 @@ Runs the ``train_pipeline`` of a dataset config (default: MSR-VTT,
 packing steps (``OpenCLIPTokenize``, ``PackActionInputs``), i.e.
 ``DecordInit`` -> ``FpsSample`` (1 fps, at most ``--clip-len`` frames; train
 mode: random offsets) -> ``DecordDecode`` -> ``Resize`` -> ``CenterCrop`` ->
-``FormatShape``, in ONE
-process, the way one dataloader worker runs it (OpenCV single-threaded, as
-``env_cfg.mp_cfg.opencv_num_threads=0`` makes it)::
+``FormatShape``, in ONE process, the way one dataloader worker runs it
+(OpenCV single-threaded, as ``env_cfg.mp_cfg.opencv_num_threads=0`` makes
+it)::
 
     python tools/analysis_tools/benchmark_pipeline.py VIDEO \\
         [--clip-len 12] [--num-clips 50] [--repeat 3] [--size 224]

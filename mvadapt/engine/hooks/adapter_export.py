@@ -61,7 +61,7 @@ class AdapterExportHook(Hook):
                 f'best checkpoint {best[0]} is missing; the adapter file '
                 'holds the last epoch.')
         elif best:
-            ckpt = torch.load(best[0], map_location='cpu', weights_only=False)
+            ckpt = torch.load(best[0], map_location='cpu', weights_only=True)
             saved = ckpt.get('state_dict', ckpt)
             names = trainable_state_keys(model)
             missing = sorted(names - set(saved))

@@ -74,13 +74,11 @@ class CLIPRecognizer(BaseModel):
         self.test_class_names = read_class_names(
             test_class_names) if test_class_names is not None else \
             self.class_names
+        # where the names came from, for error messages: the file or the arg
         train_src = class_names if isinstance(class_names, str) else \
             'class_names'
-        if test_class_names is None:
-            test_src = train_src
-        else:
-            test_src = test_class_names if isinstance(
-                test_class_names, str) else 'test_class_names'
+        test_src = test_class_names if isinstance(test_class_names, str) \
+            else ('test_class_names' if test_class_names else train_src)
         self._names_src = dict(train=train_src, test=test_src)
         import open_clip
         self._tokenizer = open_clip.tokenizer.SimpleTokenizer(
@@ -98,17 +96,24 @@ class CLIPRecognizer(BaseModel):
         self._test_classifier = None
 
     # -------------------------------------------------------------- helpers
-    def _check_labels(self, data_samples, num_classes: int,
-                      split: str) -> None:
-        """A label outside the class-names file is a data error: say which
+    def _labels(self, data_samples, num_classes: int,
+                split: str) -> Optional[torch.Tensor]:
+        """The samples' labels, concatenated (None if they have none).
+
+        A label outside the class-names file is a data error: say which
         sample and which file instead of failing inside the loss (or, at
-        test time, silently scoring against the wrong label space)."""
-        for sample in data_samples or ():
-            if 'gt_label' not in sample:
-                continue
+        test time, silently scoring against the wrong label space). One
+        check on the whole batch; the samples are only searched on failure.
+        """
+        samples = [s for s in data_samples or () if 'gt_label' in s]
+        if not samples:
+            return None
+        labels = torch.cat([s.gt_label.reshape(-1) for s in samples])
+        if not bool(((labels < 0) | (labels >= num_classes)).any()):
+            return labels
+        for sample in samples:
             label = sample.gt_label.reshape(-1)
-            if label.numel() and (int(label.max()) >= num_classes
-                                  or int(label.min()) < 0):
+            if bool(((label < 0) | (label >= num_classes)).any()):
                 name = sample.metainfo.get('filename', '?')
                 raise ValueError(
                     f'{name}: label {label.tolist()} is outside the '
@@ -186,9 +191,8 @@ class CLIPRecognizer(BaseModel):
             video = F.normalize(video, dim=-1)
             classes = self.class_embeddings(self.class_names)
             logits = scale * video @ classes.t()
-            self._check_labels(data_samples, len(self.class_names), 'train')
-            labels = torch.cat([s.gt_label for s in data_samples]).to(
-                logits.device)
+            labels = self._labels(data_samples, len(self.class_names),
+                                  'train').to(logits.device)
             losses = dict(loss_cls=F.cross_entropy(logits, labels))
             if self.consistency is not None:
                 spatial, temporal = self._description_targets()
@@ -204,8 +208,7 @@ class CLIPRecognizer(BaseModel):
             scores = scores.mean(1)  # average softmax over views
             if mode == 'tensor':
                 return scores
-            self._check_labels(data_samples, len(self.test_class_names),
-                               'test')
+            self._labels(data_samples, len(self.test_class_names), 'test')
             for sample, score in zip(data_samples, scores):
                 sample.set_pred_score(score)
                 sample.set_pred_label(score.argmax(keepdim=True))
