@@ -130,22 +130,34 @@ def test_duplicate_own_captions_tie_against_the_model():
     video = torch.eye(3)
     samples = [make_sample(f'v{v}', video[v], video[v].repeat(n, 1))
                for v, n in enumerate([2, 1, 1])]
-    m = run_metric(RetrievalMetric(), samples)
+    m = run_metric(RetrievalMetric(v2t_protocol='caption'), samples)
     assert m['t2v/R1'] == 100.0
     # v2t ranks [2, 1, 1]: the video with two duplicate captions gets rank 2
     assert m['v2t/R1'] == pytest.approx(200 / 3)
     assert m['v2t/MnR'] == pytest.approx(4 / 3)
+    # the default 'video' protocol: each video competes once -> all rank 1
+    m = run_metric(RetrievalMetric(), samples)
+    assert m['v2t/R1'] == 100.0 and m['v2t/MnR'] == 1.0
 
 
 def test_all_equal_scores():
     samples = [make_sample(f'v{v}', torch.ones(2) / 2**0.5,
                            torch.ones(2, 2) / 2**0.5) for v in range(5)]
-    m = run_metric(RetrievalMetric(), samples)
+    m = run_metric(RetrievalMetric(v2t_protocol='caption'), samples)
     assert m['t2v/R1'] == 0.0
     assert m['t2v/MdR'] == 5.0
     assert m['v2t/R1'] == 0.0
     # own captions tie too -> worst rank n_texts = 10
     assert m['v2t/MdR'] == 10.0 and m['v2t/MnR'] == 10.0
+    # 'video' protocol: all 5 videos tie -> worst rank n_videos = 5
+    m = run_metric(RetrievalMetric(), samples)
+    assert m['v2t/R1'] == 0.0
+    assert m['v2t/MdR'] == 5.0 and m['v2t/MnR'] == 5.0
+
+
+def test_unknown_protocol_is_refused():
+    with pytest.raises(ValueError, match='v2t_protocol must be one of'):
+        RetrievalMetric(v2t_protocol='coco')
 
 
 def test_video_order_invariance():
@@ -263,9 +275,12 @@ def test_logs_counts(tmp_path):
     logger = MMLogger.get_instance(
         'test_retrieval_metric_logs', log_file=str(log_file))
     run_metric(RetrievalMetric(), hand_samples())
+    run_metric(RetrievalMetric(v2t_protocol='caption'), hand_samples())
     for handler in logger.handlers:
         handler.flush()
-    assert 'n_videos=3, n_texts=5' in log_file.read_text()
+    text = log_file.read_text()
+    assert "n_videos=3, n_texts=5, V2T protocol: 'video'" in text
+    assert "V2T protocol: 'caption'" in text
 
 
 def test_evaluator_prefix():

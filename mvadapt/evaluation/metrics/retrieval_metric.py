@@ -9,8 +9,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from mvadapt.registry import METRICS
-from ..functional.retrieval import (retrieval_metrics, retrieval_ranks,
-                                    summarize_ranks)
+from ..functional.retrieval import (V2T_PROTOCOLS, feature_retrieval_ranks,
+                                    metrics_from_ranks, summarize_ranks)
 
 
 def _get_field(sample: Any, key: str) -> Any:
@@ -54,13 +54,18 @@ class RetrievalMetric(BaseMetric):
     With ``subset_file``, for every subset ``name`` the metric also reports
     ``name/t2v/*`` averaged over only the subset's captions (each still
     ranked against the full gallery) and ``name/v2t/*`` over the subset's
-    videos (each ranked among all captions, as above).
+    videos (each ranked as above).
 
     Args:
         subset_file (str, optional): Path of a JSON file
             ``{"<subset name>": {"<video key>": [caption indices]}}``; caption
             indices refer to the video's captions in annotation order.
             Defaults to None (no subsets).
+        v2t_protocol (str): ``'video'`` (default; CLIP4Clip and the
+            MV-Adapter authors: every video competes with its best-scoring
+            caption, the protocol of the papers' MSVD V2T numbers) or
+            ``'caption'`` (COCO style: the best own caption among all
+            captions). Both agree with one caption per video.
         collect_device (str): Device used to collect results across ranks,
             ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names; defaults to
@@ -74,6 +79,7 @@ class RetrievalMetric(BaseMetric):
 
     def __init__(self,
                  subset_file: Optional[str] = None,
+                 v2t_protocol: str = 'video',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -81,6 +87,10 @@ class RetrievalMetric(BaseMetric):
             collect_device=collect_device,
             prefix=prefix,
             collect_dir=collect_dir)
+        if v2t_protocol not in V2T_PROTOCOLS:
+            raise ValueError(f'RetrievalMetric: v2t_protocol must be one of '
+                             f'{V2T_PROTOCOLS}, got {v2t_protocol!r}')
+        self.v2t_protocol = v2t_protocol
         self.subset_file = subset_file
         self.subsets = (
             self._load_subsets(subset_file)
@@ -209,16 +219,12 @@ class RetrievalMetric(BaseMetric):
 
         video = torch.stack([res['video_feature'] for res in results])
         text = torch.cat([res['text_feature'] for res in results])
-        sim = (text @ video.T).numpy()
-        t2v = torch.tensor(text_to_video, dtype=torch.int64).numpy()
         MMLogger.get_current_instance().info(
-            f'RetrievalMetric: n_videos={len(results)}, n_texts={n_texts}')
-
-        metrics = retrieval_metrics(sim, t2v)
-        if not self.subsets:
-            return metrics
-
-        t2v_ranks, v2t_ranks = retrieval_ranks(sim, t2v)
+            f'RetrievalMetric: n_videos={len(results)}, n_texts={n_texts}, '
+            f'V2T protocol: {self.v2t_protocol!r}')
+        t2v_ranks, v2t_ranks = feature_retrieval_ranks(
+            text.numpy(), video.numpy(), text_to_video, self.v2t_protocol)
+        metrics = metrics_from_ranks(t2v_ranks, v2t_ranks)
         for name, subset in self.subsets.items():
             text_idx, video_idx = [], []
             for key, indices in subset.items():
