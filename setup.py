@@ -75,7 +75,8 @@ if __name__ == '__main__':
         packages=find_packages(exclude=('tests', 'tests.*', 'configs',
                                         'tools', 'projects')),
         include_package_data=True,
-        package_data={'mvadapt': ['.mim/configs/**/*', '.mim/tools/**/*']},
+        package_data={'mvadapt': ['.mim/configs/**/*', '.mim/tools/**/*',
+                                  'datasets/protocols/*/*']},
         python_requires='>=3.9',
         install_requires=read_requirements('runtime.txt') +
         mmcv_requirement(),

@@ -6,10 +6,13 @@ _base_ = [
     '../_base_/schedules/msta_adamw.py'
 ]
 
-# Split files (base/novel classes fixed, the first half base, in splits 1-3;
-# --seed draws the 16 shots): python tools/data/make_splits.py b2n \
+# Split files: ViFi-CLIP's fixed base/novel classes (the same in splits
+# 1-3, recognised from class_names.txt) and its 16 shots per base class
+# of this split, from a ViFi-CLIP checkout (or --seed 0 instead of
+# --shots-from to draw them): python tools/data/make_splits.py b2n \
 #     data/hmdb51/annotations/hmdb51_train_split_1.txt data/hmdb51/annotations/hmdb51_val_split_1.txt \
-#     data/hmdb51/annotations/class_names.txt --k 16 --seed 0 --class-seed 0 \
+#     data/hmdb51/annotations/class_names.txt \
+#     --shots-from ViFi-CLIP/datasets_splits/base2novel_splits/hmdb_splits/fs_base_s1_train.txt \
 #     --out-dir data/hmdb51/annotations/b2n_split1
 data_root = 'data/hmdb51'
 split = data_root + '/annotations/b2n_split1'

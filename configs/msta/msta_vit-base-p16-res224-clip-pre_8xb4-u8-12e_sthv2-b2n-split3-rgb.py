@@ -6,10 +6,13 @@ _base_ = [
     '../_base_/schedules/msta_adamw.py'
 ]
 
-# Split files (base/novel classes fixed, the first half base, in splits 1-3;
-# --seed draws the 16 shots): python tools/data/make_splits.py b2n \
+# Split files: ViFi-CLIP's fixed base/novel classes (the same in splits
+# 1-3, recognised from class_names.txt) and its 16 shots per base class
+# of this split, from a ViFi-CLIP checkout (or --seed 2 instead of
+# --shots-from to draw them): python tools/data/make_splits.py b2n \
 #     data/sthv2/annotations/sthv2_train_list.txt data/sthv2/annotations/sthv2_val_list.txt \
-#     data/sthv2/annotations/class_names.txt --k 16 --seed 2 --class-seed 0 \
+#     data/sthv2/annotations/class_names.txt \
+#     --shots-from ViFi-CLIP/datasets_splits/base2novel_splits/ssv2_splits/fs_base_s3_train.txt \
 #     --out-dir data/sthv2/annotations/b2n_split3
 data_root = 'data/sthv2'
 split = data_root + '/annotations/b2n_split3'

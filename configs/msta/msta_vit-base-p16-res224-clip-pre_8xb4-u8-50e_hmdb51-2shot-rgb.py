@@ -30,8 +30,11 @@ test_pipeline = [
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]  # 10 clips x 3 crops, softmax averaged over views
 
-# 2-shot list: python tools/data/make_splits.py kshot \
-#     data/hmdb51/annotations/hmdb51_train_split_1.txt --k 2 --seed 0 \
+# 2-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
+# kshot data/hmdb51/annotations/hmdb51_train_split_1.txt --k 2 --seed 0 --out ...` to draw one):
+#   python tools/data/make_splits.py map \
+#     ViFi-CLIP/datasets_splits/hmdb_splits/train1_few_shot_2.txt ViFi-CLIP/labels/hmdb_51_labels.csv \
+#     --videos data/hmdb51/annotations/hmdb51_train_split_1.txt --class-names data/hmdb51/annotations/class_names.txt \
 #     --out data/hmdb51/annotations/hmdb51_train_split_1_2shot.txt
 train_dataloader = dict(dataset=dict(
     ann_file=data_root + '/annotations/hmdb51_train_split_1_2shot.txt',

@@ -20,8 +20,11 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=1e-5,
          by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
 ]
-# 16-shot list: python tools/data/make_splits.py kshot \
-#     data/sthv2/annotations/sthv2_train_list.txt --k 16 --seed 0 \
+# 16-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
+# kshot data/sthv2/annotations/sthv2_train_list.txt --k 16 --seed 0 --out ...` to draw one):
+#   python tools/data/make_splits.py map \
+#     ViFi-CLIP/datasets_splits/ssv2_splits/train1_few_shot_16.txt ViFi-CLIP/labels/ssv2_labels.csv \
+#     --videos data/sthv2/annotations/sthv2_train_list.txt --class-names data/sthv2/annotations/class_names.txt \
 #     --out data/sthv2/annotations/sthv2_train_list_16shot.txt
 train_dataloader = dict(dataset=dict(
     ann_file=data_root + '/annotations/sthv2_train_list_16shot.txt',

@@ -30,8 +30,11 @@ test_pipeline = [
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]  # 5 clips x 3 crops, softmax averaged over views
 
-# 4-shot list: python tools/data/make_splits.py kshot \
-#     data/ucf101/annotations/ucf101_train_split_1.txt --k 4 --seed 0 \
+# 4-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
+# kshot data/ucf101/annotations/ucf101_train_split_1.txt --k 4 --seed 0 --out ...` to draw one):
+#   python tools/data/make_splits.py map \
+#     ViFi-CLIP/datasets_splits/ucf_splits/train1_few_shot_4.txt ViFi-CLIP/labels/ucf_101_labels.csv \
+#     --videos data/ucf101/annotations/ucf101_train_split_1.txt --class-names data/ucf101/annotations/class_names.txt \
 #     --out data/ucf101/annotations/ucf101_train_split_1_4shot.txt
 train_dataloader = dict(dataset=dict(
     ann_file=data_root + '/annotations/ucf101_train_split_1_4shot.txt',

@@ -20,16 +20,20 @@ class DescriptionError(ValueError):
 
 
 def read_class_names(class_names: Union[str, Sequence[str]]) -> List[str]:
-    """Class names from a file (one per line, line index = label) or a
-    list; raises a clear error for a missing or empty file."""
+    """Class names from a file (one per line, line index = label; or
+    ViFi-CLIP's ``labels/*.csv`` with an ``id,name`` header) or a list;
+    raises a clear error for a missing or empty file."""
     if isinstance(class_names, str):
         try:
             with open(class_names, encoding='utf-8') as f:
-                names = [line.strip() for line in f if line.strip()]
+                lines = f.read().splitlines()
         except FileNotFoundError:
             raise FileNotFoundError(
                 f'class-names file not found: {class_names} (one class name '
                 'per line, line index = label)') from None
+        names = [line.strip() for line in lines if line.strip()]
+        if names and names[0] == 'id,name':
+            names = _read_label_csv(class_names, lines)
         if not names:
             raise ValueError(f'{class_names}: no class names')
         return names
@@ -37,6 +41,18 @@ def read_class_names(class_names: Union[str, Sequence[str]]) -> List[str]:
     if not names:
         raise ValueError('class_names is empty')
     return names
+
+
+def _read_label_csv(path: str, lines: List[str]) -> List[str]:
+    """``id,name`` rows (names may be quoted) with ids exactly 0..N-1."""
+    import csv
+    rows = [r for r in csv.reader(lines[1:]) if r]
+    if any(len(r) != 2 or not r[0].strip().isdigit() for r in rows) or \
+            sorted(int(r[0]) for r in rows) != list(range(len(rows))):
+        raise ValueError(f'{path}: expected "id,name" rows with ids '
+                         f'0..{len(rows) - 1}')
+    return [name.strip() for _, name in
+            sorted(rows, key=lambda r: int(r[0]))]
 
 
 def _load_json(path: str):

@@ -146,6 +146,42 @@ def test_novel(files, capsys):
     assert read(files, 'k600_novel_split_3_val_list.txt') == first
 
 
+def test_novel_defaults_to_vificlip_zero_shot_splits(tmp_path, capsys):
+    """Without --novel-splits, the three splits are ViFi-CLIP's 160-class
+    ZS_split{1,2,3}_K600 lists (MSTA's K600 protocol), in their order."""
+    from mvadapt.datasets.splits import vificlip_k600_zero_shot
+    zs = sorted(set().union(*(vificlip_k600_zero_shot(s)
+                              for s in (1, 2, 3))))
+    k600 = ['abseiling'] + zs  # one Kinetics-400 class + the novel ones
+    (tmp_path / 'k600.txt').write_text('\n'.join(k600) + '\n')
+    (tmp_path / 'k400.txt').write_text('abseiling\n')
+    (tmp_path / 'val.csv').write_text(HEADER + ''.join(
+        f'"{label}",v{i},0,10,validate\n' for i, label in enumerate(k600)))
+    out_dir = tmp_path / 'out'
+    assert conv.main([
+        '--out-dir', str(out_dir), '--val-csv', str(tmp_path / 'val.csv'),
+        '--class-names', str(tmp_path / 'k600.txt'), '--novel-from',
+        str(tmp_path / 'k400.txt')]) == 0
+    assert "ViFi-CLIP's K600 zero-shot splits 1-3" in capsys.readouterr().out
+    for s in (1, 2, 3):
+        names = (out_dir / f'k600_novel_split_{s}_class_names.txt'
+                 ).read_text().splitlines()
+        assert names == vificlip_k600_zero_shot(s)
+        val = read_video_list(
+            str(out_dir / f'k600_novel_split_{s}_val_list.txt'))
+        assert [label for _, label in val] == list(range(160))
+        assert val[7][0] == f'v{k600.index(names[7])}_000000_000010.mp4'
+    # novel classes that do not hold ViFi-CLIP's lists: no split files
+    (tmp_path / 'k400.txt').write_text('\n'.join(k600[:-1]) + '\n')
+    assert conv.main([
+        '--out-dir', str(tmp_path / 'small'), '--val-csv',
+        str(tmp_path / 'val.csv'), '--class-names', str(tmp_path / 'k600.txt'),
+        '--novel-from', str(tmp_path / 'k400.txt')]) == 0
+    assert 'zero-shot splits not written' in capsys.readouterr().out
+    assert (tmp_path / 'small' / 'k600_novel_class_names.txt').is_file()
+    assert not list((tmp_path / 'small').glob('*split*'))
+
+
 def test_check_videos(files, capsys):
     video_dir = files['tmp'] / 'videos'
     video_dir.mkdir()

@@ -26,12 +26,17 @@ Zero-shot protocol on Kinetics-600 (``--novel-from K400_CLASS_NAMES``): the
 K600 classes that are not K400 classes (compared ignoring case and repeated
 whitespace; 220 for the official lists) are written to
 ``k600_novel_class_names.txt`` and their validation videos, re-indexed
-0..219 in class order, to ``k600_novel_val_list.txt``. With
-``--novel-splits S --novel-size M --seed X`` it also writes S random subsets
-of M novel classes (``random.Random(X)``, so deterministic), each as
+0..219 in class order, to ``k600_novel_val_list.txt``. It also writes the
+three 160-class zero-shot splits of ViFi-CLIP (which MSTA's K600 results
+use; ``labels/ZS_split{1,2,3}_K600.csv`` there, shipped in
+``mvadapt/datasets/protocols/vificlip/``) as
 ``k600_novel_split_<s>_class_names.txt`` and
-``k600_novel_split_<s>_val_list.txt`` (classes in novel-class order,
-re-indexed from 0). ``--novel-prefix`` replaces ``k600``.
+``k600_novel_split_<s>_val_list.txt`` (classes in ViFi-CLIP's order,
+re-indexed from 0), when the novel classes hold them (compared by letters
+and digits, ignoring case). ``--novel-splits S --novel-size M --seed X``
+writes S random subsets of M novel classes instead (``random.Random(X)``, so
+deterministic; classes in novel-class order); ``--novel-splits 0`` none.
+``--novel-prefix`` replaces ``k600``.
 
 Example::
 
@@ -49,6 +54,10 @@ import sys
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from mvadapt.datasets.splits import (class_key,  # noqa: E402
+                                     vificlip_k600_zero_shot)
 from _common import (add_common_args, ConversionError, Output,  # noqa: E402
                      require_file, require_one, run_lists)
 
@@ -263,9 +272,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help='write the classes not in this class list and their validation '
         'videos (Kinetics-600 zero-shot protocol; needs --val-csv)')
     parser.add_argument(
-        '--novel-splits', type=int, default=0, metavar='S',
-        help='also write S random subsets of --novel-size novel classes '
-        '(default: 0)')
+        '--novel-splits', type=int, default=None, metavar='S',
+        help="write S random subsets of --novel-size novel classes instead "
+        "of ViFi-CLIP's three zero-shot splits (the default; 0: none)")
     parser.add_argument(
         '--novel-size', type=int, default=160, metavar='M',
         help='classes per novel subset (default: %(default)s)')
@@ -290,7 +299,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--novel-from needs --val-csv')
     if args.novel_splits and not args.novel_from:
         parser.error('--novel-splits needs --novel-from')
-    if args.novel_splits < 0 or args.novel_size < 1:
+    if (args.novel_splits or 0) < 0 or args.novel_size < 1:
         parser.error('--novel-splits must be >= 0 and --novel-size >= 1')
     return args
 
@@ -329,6 +338,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             outputs += novel_outputs(names, lists['val'])
         return outputs
 
+    def vificlip_subsets(names: List[str], novel: List[int]
+                         ) -> List[List[int]]:
+        """ViFi-CLIP's zero-shot splits as indices of names, or none (with
+        a note) when the novel classes do not hold them."""
+        index = {class_key(names[c]): c for c in novel}
+        splits = [vificlip_k600_zero_shot(s) for s in (1, 2, 3)]
+        absent = sorted({n for split in splits for n in split
+                         if class_key(n) not in index})
+        if absent:
+            print(f"ViFi-CLIP's K600 zero-shot splits not written: "
+                  f'{len(absent)} of their classes are not novel classes '
+                  f'here, e.g. {absent[:3]} (--novel-splits S draws random '
+                  'subsets instead)')
+            return []
+        print("ViFi-CLIP's K600 zero-shot splits 1-3 (160 classes each)")
+        return [[index[class_key(n)] for n in split] for split in splits]
+
     def novel_outputs(names: List[str], val: List[Sample]) -> List[Output]:
         known = read_class_names(args.novel_from)
         novel = novel_classes(names, known)
@@ -345,14 +371,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         outputs: List[Output] = [
             (f'{np}_novel_class_names.txt', [names[c] for c in novel]),
             (f'{np}_novel_val_list.txt', relabel(val, novel))]
-        if args.novel_splits and args.novel_size > len(novel):
-            raise ConversionError(
-                f'--novel-size {args.novel_size} is larger than the '
-                f'{len(novel)} novel classes')
-        rng = random.Random(args.seed)
-        for s in range(1, args.novel_splits + 1):
-            subset = [novel[i] for i in sorted(
+        if args.novel_splits is None:
+            subsets = vificlip_subsets(names, novel)
+        else:
+            if args.novel_splits and args.novel_size > len(novel):
+                raise ConversionError(
+                    f'--novel-size {args.novel_size} is larger than the '
+                    f'{len(novel)} novel classes')
+            rng = random.Random(args.seed)
+            subsets = [[novel[i] for i in sorted(
                 rng.sample(range(len(novel)), args.novel_size))]
+                for _ in range(args.novel_splits)]
+        for s, subset in enumerate(subsets, 1):
             outputs += [
                 (f'{np}_novel_split_{s}_class_names.txt',
                  [names[c] for c in subset]),
