@@ -13,9 +13,10 @@ for a seed. Class names are compared with :func:`class_key`, so
 """
 import os.path as osp
 import random
-import re
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from mvadapt.utils.descriptions import class_key
 
 Sample = Tuple[str, int]
 
@@ -92,13 +93,6 @@ def relabel(samples: Sequence[Sample], classes: Sequence[int]
     order of ``classes``."""
     index = {c: i for i, c in enumerate(classes)}
     return [(p, index[c]) for p, c in samples if c in index]
-
-
-def class_key(name: str) -> str:
-    """Comparison key of a class name: case-folded letters and digits only,
-    so ``brush_hair`` / ``brush hair`` and ``ApplyEyeMakeup`` / ``Apply Eye
-    Makeup`` are one class."""
-    return re.sub(r'[^0-9a-z]', '', name.casefold())
 
 
 def _read_protocol(name: str) -> List[str]:

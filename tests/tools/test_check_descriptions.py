@@ -67,15 +67,17 @@ def test_short_entries_and_index_keyed_pair(files, capsys):
     assert named in err and "'jump'" in err
     assert 'has 2 descriptions, 3 are required' in err
     pair = ['--spatial', str(files / 'spatial.json'), '--temporal',
-            str(files / 'temporal.json')]
+            str(files / 'temporal.json'), '--labels', names]
     assert check.main([*pair, '--class-names', names, '--n', '2']) == 0
     assert capsys.readouterr().out.startswith('OK: ')
     assert check.main([*pair, '--class-names', names, '--n', '3']) == 1
     err = capsys.readouterr().err
     assert 'spatial.json' in err and "entry '0' has 2" in err
-    # index-keyed files must match the class count exactly
-    (files / 'names.txt').write_text('jump\nrun\n')
-    assert check.main([*pair, '--class-names', names]) == 1
+    # index-keyed files must match their label list's class count exactly
+    (files / 'labels.txt').write_text('jump\nrun\n')
+    pair[-1] = str(files / 'labels.txt')
+    assert check.main([*pair, '--class-names', str(files / 'labels.txt')]) \
+        == 1
     assert 'unexpected' in capsys.readouterr().err
 
 
@@ -93,6 +95,8 @@ def test_errors_and_usage(files, capsys):
                        names]) == 1
     assert 'not valid JSON' in capsys.readouterr().err
     for argv in ([], ['--spatial', str(files / 'spatial.json')],
+                 ['--spatial', str(files / 'spatial.json'), '--temporal',
+                  str(files / 'temporal.json')],  # no --labels
                  [str(files / 'descriptions.json'), '--spatial', 'x',
                   '--temporal', 'y'],
                  [str(files / 'descriptions.json'), '--n', '0']):

@@ -116,8 +116,8 @@ def test_success_with_fences_and_key_never_written(tmp_path, names):
     classes = ['jump', 'run', 'swim']
     a = load_descriptions(str(out / 'descriptions.json'), classes, 2)
     b = load_descriptions(dict(spatial=str(out / 'spatial.json'),
-                               temporal=str(out / 'temporal.json')),
-                          classes, 2)
+                               temporal=str(out / 'temporal.json'),
+                               class_names=str(names)), classes, 2)
     assert a == b
     for f in out.iterdir():
         assert KEY not in f.read_text()

@@ -2,15 +2,18 @@
 
     # name-keyed file (descriptions.json)
     python tools/data/check_descriptions.py FILE --class-names NAMES [--n N]
-    # the authors' index-keyed pair
+    # the authors' index-keyed pair, with the label list its keys index
     python tools/data/check_descriptions.py --spatial SPATIAL.json \\
-        --temporal TEMPORAL.json --class-names NAMES [--n N]
+        --temporal TEMPORAL.json --labels LABELS --class-names NAMES [--n N]
 
 Runs the validation the model runs when it loads descriptions
 (:func:`mvadapt.utils.descriptions.load_descriptions`): every class of NAMES
 (one per line, label order) present, each with at least N non-empty
 ``spatial`` and ``temporal`` strings (N = ``model.consistency``'s number per
-class; default: at least one). Prints ``OK`` with the counts and exits 0, or
+class; default: at least one); an index-keyed pair is read through LABELS
+(e.g. ``mvadapt/datasets/protocols/vificlip/hmdb51_base.txt`` for the
+authors' ``*_hmdb_base.json``) and its temporal descriptions must name the
+classes of their indices. Prints ``OK`` with the counts and exits 0, or
 prints the error naming the file and the missing class or short entry and
 exits 1.
 """
@@ -25,7 +28,8 @@ from mvadapt.utils.descriptions import (KINDS,  # noqa: E402
 
 
 def check(source, class_names, n=None):
-    """Validate ``source`` (a path or ``dict(spatial=, temporal=)``) for
+    """Validate ``source`` (a path or ``dict(spatial=, temporal=,
+    class_names=)``) for
     ``class_names``; return the one-line report. Raises
     :class:`DescriptionError` or :class:`FileNotFoundError`."""
     if n is not None:
@@ -49,6 +53,8 @@ def main(argv=None) -> int:
                         help='name-keyed descriptions JSON')
     parser.add_argument('--spatial', help='index-keyed spatial JSON')
     parser.add_argument('--temporal', help='index-keyed temporal JSON')
+    parser.add_argument('--labels', help='the label list the index-keyed '
+                        'pair follows (class-names file or id,name CSV)')
     parser.add_argument('--class-names', required=True,
                         help='class-names file, one per line, label order')
     parser.add_argument('--n', type=int, default=None,
@@ -58,10 +64,14 @@ def main(argv=None) -> int:
     if (args.file is None) == (not pair) or (
             pair and (args.spatial is None or args.temporal is None)):
         parser.error('give either FILE or both --spatial and --temporal')
+    if pair and args.labels is None:
+        parser.error('--spatial/--temporal need --labels: the label list '
+                     'their indices follow')
     if args.n is not None and args.n < 1:
         parser.error('--n must be at least 1')
     source = args.file if args.file is not None else dict(
-        spatial=args.spatial, temporal=args.temporal)
+        spatial=args.spatial, temporal=args.temporal,
+        class_names=args.labels)
     try:
         print(check(source, read_class_names(args.class_names), args.n))
     except (ValueError, FileNotFoundError) as e:  # incl. DescriptionError

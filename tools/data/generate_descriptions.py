@@ -19,7 +19,8 @@ timeouts, HTTP 408, 429 and 5xx, malformed answers) are retried with
 exponential backoff; any other HTTP error (401, 403, 404, ...) stops the run
 at once with the status and the endpoint. The outputs are the two formats
 ``mvadapt.utils.descriptions`` reads: ``descriptions.json`` (keyed by class
-name) and ``spatial.json`` / ``temporal.json`` (keyed by class index).
+name) and ``spatial.json`` / ``temporal.json`` (keyed by class index in
+CLASS_NAMES, which is read with them: ``class_names=CLASS_NAMES``).
 Validate them, or a file from elsewhere, with
 ``tools/data/check_descriptions.py``.
 """

@@ -40,7 +40,8 @@ class CLIPRecognizer(BaseModel):
         adapter (dict, optional): Adapter injector config (e.g. ``MSTA``).
         consistency (dict, optional): ``dict(descriptions=..., loss_weight=1.0,
             num_per_class=2)`` with ``descriptions`` a name-keyed JSON file or
-            ``dict(spatial=file, temporal=file)`` of index-keyed files; see
+            ``dict(spatial=file, temporal=file, class_names=labels)`` of
+            index-keyed files and the label list they follow; see
             :func:`mvadapt.utils.descriptions.load_descriptions`.
         data_preprocessor (dict, optional): Defaults to
             ``VideoTextDataPreprocessor``.
