@@ -4,7 +4,8 @@ import torch
 from mmaction.structures import ActionDataSample
 
 from mvadapt.evaluation import (BaseNovelMetric, base_novel_accuracy,
-                                harmonic_mean, subset_accuracy)
+                                harmonic_mean, subset_accuracy,
+                                subset_view_scores)
 
 # 4 classes: base {0, 1}, novel {2, 3}
 SCORES = np.array([
@@ -54,6 +55,44 @@ def test_metric_with_class_name_files(tmp_path):
     with pytest.raises(ValueError, match='not in the label space'):
         BaseNovelMetric(str(tmp_path / 'bad.txt'), [2, 3],
                         class_names=str(tmp_path / 'all.txt'))
+
+
+def test_multi_view_scores_each_subset_in_its_own_label_space():
+    """Two views of a base video (label 0; base {0, 1}, novel {2, 3}).
+    View 1 is sure of base class 0 among the base classes but sure of novel
+    class 2 overall; view 2 mildly prefers base class 1. Tested on the base
+    classes alone (each view's softmax over base classes, averaged) the
+    video is class 0; averaging the softmax over all classes first and then
+    restricting to the base classes picks class 1, because view 1 counts
+    almost nothing there."""
+    view_logits = torch.tensor([[5.0, 0.0, 20.0, 0.0],
+                                [0.0, 0.5, -10.0, -10.0]])
+    joint = view_logits.softmax(-1).mean(0)
+    assert joint[:2].argmax() == 1  # restrict-after-averaging: wrong
+    scores = subset_view_scores(view_logits.numpy(), ([0, 1], [2, 3]))
+    expected = view_logits[:, :2].softmax(-1).mean(0)
+    np.testing.assert_allclose(scores[:2], expected.numpy(), rtol=1e-6)
+    assert scores[:2].argmax() == 0
+    # one view: the same argmax either way
+    one = subset_view_scores(view_logits[1:].numpy(), ([0, 1], [2, 3]))
+    assert one[:2].argmax() == joint[:2].argmax() == 1
+
+
+def test_metric_scores_views_per_subset():
+    """The same two views through BaseNovelMetric, as CLIPRecognizer
+    predicts them (pred_score: the joint average; pred_view_logits)."""
+    view_logits = torch.tensor([[5.0, 0.0, 20.0, 0.0],
+                                [0.0, 0.5, -10.0, -10.0]])
+    joint = view_logits.softmax(-1).mean(0)
+    metric = BaseNovelMetric([0, 1], [2, 3])
+    sample = ActionDataSample().set_gt_label(0)
+    sample.set_pred_score(joint)
+    sample.set_field(view_logits, 'pred_view_logits')
+    novel = ActionDataSample().set_gt_label(3)
+    novel.set_pred_score(torch.tensor([0.0, 0.0, 0.4, 0.6]))
+    metric.process(None, [sample.to_dict(), novel.to_dict()])
+    out = metric.evaluate(2)
+    assert out['b2n/base'] == 100.0 and out['b2n/novel'] == 100.0
 
 
 def test_per_class_accuracy_table(capsys):

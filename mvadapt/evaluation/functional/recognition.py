@@ -35,6 +35,36 @@ def subset_accuracy(scores, labels, classes: Sequence[int]) -> float:
     return float((pred == labels[keep]).mean() * 100)
 
 
+def subset_view_scores(view_logits, subsets: Sequence[Sequence[int]]
+                       ) -> np.ndarray:
+    """Multi-view scores of one sample, each subset in its own label space:
+    for every subset, each view's softmax over the subset's classes only,
+    averaged over the views, written in the subset's columns (columns in no
+    subset are 0).
+
+    Averaging the softmax over all classes and then restricting it to a
+    subset is not the same: a view that is confident about a class outside
+    the subset counts almost nothing there, although tested on the subset
+    alone it would count fully. With one view both give the same argmax.
+
+    Args:
+        view_logits: ``[V, C]`` logits of the sample's views.
+        subsets: Disjoint lists of class indices (base, novel).
+
+    Returns:
+        np.ndarray: ``[C]`` scores.
+    """
+    logits = np.asarray(view_logits, dtype=np.float64)
+    if logits.ndim != 2:
+        raise ValueError(f'view_logits must be [V, C], got {logits.shape}')
+    out = np.zeros(logits.shape[1])
+    for classes in subsets:
+        sub = logits[:, list(classes)]
+        prob = np.exp(sub - sub.max(axis=1, keepdims=True))
+        out[list(classes)] = (prob / prob.sum(axis=1, keepdims=True)).mean(0)
+    return out
+
+
 def base_novel_accuracy(scores, labels, base: Sequence[int],
                         novel: Sequence[int]) -> Dict[str, float]:
     """Base accuracy, novel accuracy (each in its own label space) and their

@@ -5,7 +5,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 
 from mvadapt.registry import METRICS
-from ..functional.recognition import base_novel_accuracy
+from ..functional.recognition import (base_novel_accuracy,
+                                      subset_view_scores)
 
 
 def _indices(spec: Union[str, Sequence], class_names: Optional[List[str]]):
@@ -31,7 +32,11 @@ class BaseNovelMetric(BaseMetric):
     a joint label space, with the recognizer predicting over all classes; the
     metric restricts each subset's samples to the subset's own classes (so
     base accuracy is among base classes, novel among novel ones, as when the
-    two are tested separately). Model selection should use ``base`` only.
+    two are tested separately). With several views per video the
+    predictions' ``pred_view_logits`` (``[V, C]``, set by
+    :class:`CLIPRecognizer`) are used: each view's softmax over the subset's
+    classes, averaged over views (:func:`subset_view_scores`); without them,
+    ``pred_score``. Model selection should use ``base`` only.
 
     Args:
         base_classes (str | list[int]): Indices in the joint label space, or
@@ -55,10 +60,16 @@ class BaseNovelMetric(BaseMetric):
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             get = sample.get if isinstance(sample, dict) else \
-                lambda k: getattr(sample, k)
-            self.results.append(dict(
-                score=get('pred_score').detach().cpu().numpy(),
-                label=int(get('gt_label').item())))
+                lambda k: getattr(sample, k, None)
+            view_logits = get('pred_view_logits')
+            if view_logits is not None:
+                score = subset_view_scores(
+                    view_logits.detach().float().cpu().numpy(),
+                    (self.base, self.novel))
+            else:
+                score = get('pred_score').detach().cpu().numpy()
+            self.results.append(dict(score=score,
+                                     label=int(get('gt_label').item())))
 
     def compute_metrics(self, results: list) -> dict:
         scores = np.stack([r['score'] for r in results])

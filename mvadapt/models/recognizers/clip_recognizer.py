@@ -21,7 +21,11 @@ class CLIPRecognizer(BaseModel):
 
     Multi-view testing: the pipeline stacks ``V`` clips (x crops) of
     ``num_frames`` frames, so ``imgs`` is ``[B, V*T, C, H, W]``; each view is
-    encoded as a video and the softmax scores are averaged over views.
+    encoded as a video and the softmax scores are averaged over views
+    (``pred_score``). Predictions also carry each view's logits
+    (``pred_view_logits``, ``[V, C]``), so that a metric scoring a subset of
+    the classes on its own (:class:`BaseNovelMetric`) averages each view's
+    softmax over that subset, as when the subset is tested alone.
 
     With ``consistency`` (MSTA's L_CC), the spatial and temporal descriptions
     of every class are encoded once by the frozen text branch (adapters
@@ -205,13 +209,15 @@ class CLIPRecognizer(BaseModel):
                     self._test_classifier = self.class_embeddings(
                         self.test_class_names)
             views = self.encode_video(imgs)  # [B, V, D]
-            scores = (scale * views @ self._test_classifier.t()).softmax(-1)
-            scores = scores.mean(1)  # average softmax over views
+            logits = scale * views @ self._test_classifier.t()  # [B, V, C]
+            scores = logits.softmax(-1).mean(1)  # average softmax over views
             if mode == 'tensor':
                 return scores
             self._labels(data_samples, len(self.test_class_names), 'test')
-            for sample, score in zip(data_samples, scores):
+            for sample, score, view_logits in zip(data_samples, scores,
+                                                  logits):
                 sample.set_pred_score(score)
                 sample.set_pred_label(score.argmax(keepdim=True))
+                sample.set_field(view_logits, 'pred_view_logits')
             return data_samples
         raise RuntimeError(f'Invalid mode {mode!r}')

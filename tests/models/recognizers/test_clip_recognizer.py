@@ -52,7 +52,13 @@ def test_loss_and_predict_with_multi_view_averaging():
         scale = model.backbone.logit_scale.exp()
         manual = (scale * views @ cls.t()).softmax(-1).mean(1)
         scores = model(**data, mode='tensor')
+        out = model(**data, mode='predict')
     torch.testing.assert_close(scores, manual)
+    # each view's logits travel with the prediction (for per-subset scoring)
+    view_logits = out[1].pred_view_logits
+    assert view_logits.shape == (3, 3)
+    torch.testing.assert_close(view_logits.softmax(-1).mean(0),
+                               out[1].pred_score)
 
 
 def test_classifier_is_the_text_encoder_of_the_prompts():
