@@ -1,12 +1,13 @@
-from .base import (AdapterInjector, Bottleneck, FrameContext, QuickGELU,
-                   TinyTransformerBlock, attach_after_ffn, attach_parallel)
+from .base import (AdapterHook, AdapterInjector, AfterFFN, Bottleneck,
+                   FrameContext, ParallelToBlock, QuickGELU,
+                   TinyTransformerBlock)
 from .msta import MSTA, MSTABlock, scale_grad
 from .mv_adapter import (CrossModalityTying, MVAdapter, TemporalAdaptation,
                          TextAdapter)
 
 __all__ = [
-    'AdapterInjector', 'Bottleneck', 'FrameContext', 'QuickGELU',
-    'TinyTransformerBlock', 'attach_after_ffn', 'attach_parallel',
+    'AdapterHook', 'AdapterInjector', 'AfterFFN', 'Bottleneck',
+    'FrameContext', 'ParallelToBlock', 'QuickGELU', 'TinyTransformerBlock',
     'CrossModalityTying', 'MSTA', 'MSTABlock', 'MVAdapter',
     'TemporalAdaptation', 'TextAdapter', 'scale_grad'
 ]

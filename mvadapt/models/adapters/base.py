@@ -6,9 +6,10 @@ replacing them, so the backbone's parameter names (and any OpenCLIP
 checkpoint) stay valid and the adapter parameters live apart under the
 injector module (``model.adapter.*``).
 """
+from abc import ABCMeta, abstractmethod
 from collections import OrderedDict
 from contextlib import contextmanager
-from typing import Callable, List, Optional
+from typing import Hashable, List, Optional
 
 import torch
 from torch import nn
@@ -78,66 +79,108 @@ def resblocks(transformer: nn.Module) -> List[nn.Module]:
     return list(transformer.resblocks)
 
 
-def attach_after_ffn(block: nn.Module, fn: Callable[[torch.Tensor],
-                                                    torch.Tensor],
-                     batch_first: bool):
-    """Make ``block`` compute ``h + F + fn(F)`` where ``F`` is its FFN branch
-    output (sequential adapter after the FFN). ``fn`` gets and returns
-    batch-first ``[N, L, D]`` tensors.
+class AdapterHook:
+    """A forward hook that adds an adapter branch to one OpenCLIP block.
 
-    Implemented as a forward hook on the block's last FFN op (``ls_2``, an
-    identity unless layer scale is used), which returns ``F + fn(F)``.
+    Subclasses say where the hook sits (:meth:`target`) and how the branch
+    reads its input and joins the block's computation (:meth:`apply`); the
+    branch itself is ``injector.branch(key, x)`` on batch-first
+    ``[N, L, D]`` tensors. The hook holds its injector and key as attributes,
+    never a closure, so ``copy.deepcopy`` of a model gives an independent
+    working copy whose hooks run the copy's adapters; and it checks the
+    injector's switch (:meth:`AdapterInjector.disabled`) itself, so no
+    injector can forget to.
+
+    Args:
+        injector (AdapterInjector): Owner of the branch.
+        key (Hashable): Which branch, passed to ``injector.branch``.
+        batch_first (bool): Whether the block's tensors are batch-first
+            (OpenCLIP >= 3 with ``batch_first=True``) or sequence-first.
     """
-    target = block.ls_2
 
-    def hook(module, inputs, output):
-        if not getattr(fn, 'enabled', lambda: True)():
+    def __init__(self, injector: 'AdapterInjector', key: Hashable,
+                 batch_first: bool = True) -> None:
+        self.injector = injector
+        self.key = key
+        self.batch_first = batch_first
+
+    def target(self, block: nn.Module) -> nn.Module:
+        """The module of ``block`` whose forward the hook follows."""
+        return block
+
+    def branch(self, x: torch.Tensor) -> torch.Tensor:
+        """The adapter branch on ``x`` in the block's own layout."""
+        if self.batch_first:
+            return self.injector.branch(self.key, x)
+        return self.injector.branch(self.key, x.transpose(0, 1)).transpose(
+            0, 1)
+
+    def apply(self, module: nn.Module, args: tuple, kwargs: dict,
+              output: torch.Tensor) -> torch.Tensor:
+        """The hooked module's new output (default: ``output`` plus the
+        branch on ``output``)."""
+        return output + self.branch(output)
+
+    def __call__(self, module, args, kwargs, output):
+        if not self.injector.is_enabled():
             return output
-        f = output if batch_first else output.transpose(0, 1)
-        delta = fn(f)
-        if not batch_first:
-            delta = delta.transpose(0, 1)
-        return output + delta
-
-    return target.register_forward_hook(hook)
+        return self.apply(module, args, kwargs, output)
 
 
-def attach_parallel(block: nn.Module,
-                    fn: Callable[[torch.Tensor], torch.Tensor],
-                    batch_first: bool):
-    """Make ``block`` compute ``Block(x) + fn(LN1(x))`` (a parallel branch
-    fed with the block's pre-attention normalised input)."""
+class AfterFFN(AdapterHook):
+    """Sequential adapter after the FFN: the block computes
+    ``h + F + branch(F)`` with ``F`` its FFN branch output. The hook follows
+    the block's last FFN op, ``ls_2`` (an identity unless layer scale is
+    used), and returns ``F + branch(F)``."""
 
-    def hook(module, args, kwargs, output):
-        if not getattr(fn, 'enabled', lambda: True)():
-            return output
+    def target(self, block: nn.Module) -> nn.Module:
+        return block.ls_2
+
+
+class ParallelToBlock(AdapterHook):
+    """Parallel branch fed with the block's pre-attention normalised input:
+    the block computes ``Block(x) + branch(LN1(x))``."""
+
+    def apply(self, module, args, kwargs, output):
         x = args[0] if args else kwargs['q_x']
-        a = module.ln_1(x)
-        if not batch_first:
-            a = a.transpose(0, 1)
-        delta = fn(a)
-        if not batch_first:
-            delta = delta.transpose(0, 1)
-        return output + delta
-
-    return block.register_forward_hook(hook, with_kwargs=True)
+        return output + self.branch(module.ln_1(x))
 
 
-class AdapterInjector(nn.Module):
+def _remove_forward_hook(module: nn.Module, hook_id: int) -> None:
+    """Remove the forward hook ``hook_id`` from ``module`` (what
+    ``RemovableHandle.remove`` does, by id, so that it works on a deep copy
+    of the module too)."""
+    for name in ('_forward_hooks', '_forward_hooks_with_kwargs',
+                 '_forward_hooks_always_called'):
+        getattr(module, name, {}).pop(hook_id, None)
+
+
+class AdapterInjector(nn.Module, metaclass=ABCMeta):
     """Base class of modules that add adapters to a :class:`CLIPBackbone`.
 
     Subclasses build their adapter modules (registered here, so their
-    parameters are ``model.adapter.*``) and call :meth:`attach`. The
-    backbone's own parameters are left as the freezing policy set them.
+    parameters are ``model.adapter.*``), attach one :class:`AdapterHook` per
+    adapted block with :meth:`attach`, and compute each branch in
+    :meth:`branch`. The backbone's own parameters are left as the freezing
+    policy set them.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._handles = []
+        # (hooked module, hook id): plain references, not submodules
+        self._hooks = []
         self._enabled = True
 
-    def attach(self, handle) -> None:
-        self._handles.append(handle)
+    def attach(self, block: nn.Module, hook: AdapterHook) -> None:
+        """Register ``hook`` on ``block`` (at ``hook.target(block)``)."""
+        target = hook.target(block)
+        handle = target.register_forward_hook(hook, with_kwargs=True)
+        self._hooks.append((target, handle.id))
+
+    @abstractmethod
+    def branch(self, key: Hashable, x: torch.Tensor) -> torch.Tensor:
+        """The adapter branch ``key`` on batch-first ``x`` ``[N, L, D]``:
+        what the hook adds to the block (scale included)."""
 
     def is_enabled(self) -> bool:
         return self._enabled
@@ -154,9 +197,9 @@ class AdapterInjector(nn.Module):
 
     def detach(self) -> None:
         """Remove every hook: the backbone computes plain CLIP again."""
-        for h in self._handles:
-            h.remove()
-        self._handles.clear()
+        for target, hook_id in self._hooks:
+            _remove_forward_hook(target, hook_id)
+        self._hooks.clear()
 
 
 @MODELS.register_module()

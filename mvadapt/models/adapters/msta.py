@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from mvadapt.registry import MODELS
-from .base import AdapterInjector, FrameContext, attach_parallel
+from .base import AdapterInjector, FrameContext, ParallelToBlock
 
 
 class _ScaleGrad(torch.autograd.Function):
@@ -161,28 +161,23 @@ class MSTA(AdapterInjector):
         t_bf = getattr(clip.transformer, 'batch_first', True)
         for i in self.layers:
             if video:
-                self.attach(attach_parallel(
-                    v_blocks[i], self._make_fn(i, 'video'), v_bf))
+                self.attach(v_blocks[i], ParallelToBlock(self, ('video', i),
+                                                         v_bf))
             if text:
-                self.attach(attach_parallel(
-                    t_blocks[i], self._make_fn(i, 'text'), t_bf))
+                self.attach(t_blocks[i], ParallelToBlock(self, ('text', i),
+                                                         t_bf))
 
-    def _make_fn(self, i: int, modality: str):
-        key = str(i)
-
-        def fn(a: torch.Tensor) -> torch.Tensor:
-            lam = self.scale
-            if self.grad_scaling:
-                a = scale_grad(a, lam)
-            block = self.blocks[key]
-            out = block.forward_video(a, self.context.num_frames) \
-                if modality == 'video' else block.forward_text(a)
-            if self.grad_scaling:
-                out = scale_grad(out, 1.0 / lam)
-            return lam * out
-
-        fn.enabled = self.is_enabled
-        return fn
+    def branch(self, key, a: torch.Tensor) -> torch.Tensor:
+        modality, i = key
+        lam = self.scale
+        if self.grad_scaling:
+            a = scale_grad(a, lam)
+        block = self.blocks[str(i)]
+        out = block.forward_video(a, self.context.num_frames) \
+            if modality == 'video' else block.forward_text(a)
+        if self.grad_scaling:
+            out = scale_grad(out, 1.0 / lam)
+        return lam * out
 
     def extra_repr(self) -> str:
         return f'layers={self.layers}, scale={self.scale}'

@@ -13,23 +13,59 @@ video encoder; :class:`CrossModalityTying` (CMT) generates a per-layer
 rescaling of the adapters' weights from a factor shared by both modalities.
 Every up-projection starts at zero, so at initialisation the model computes
 exactly what the frozen CLIP computes.
+
+Where the paper is silent, the numerics follow the authors' released code
+(github zhangbw17/MV-Adapter, ``modules/adapter/mv_adapter.py``,
+``modules/module_ta.py``): calibration FC1 with a bias, their initialisation
+(``init='authors'``), the optional LayerNorm on the adapter input
+(``input_norm``, their ``lnin``), and CMT pairing by list position for towers
+of different depth. The CMT scale ``beta`` and the calibration ``alpha`` are
+computed in float32 under autocast: both live near 1, where a 16-bit format
+would move them in steps of 0.004 (bf16) that swamp their early updates.
 """
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from mvadapt.registry import MODELS
-from .base import (AdapterInjector, FrameContext, QuickGELU,
-                   TinyTransformerBlock, attach_after_ffn)
+from .base import (AdapterInjector, AfterFFN, FrameContext, QuickGELU,
+                   TinyTransformerBlock)
 
 CMT_POSITIONS = ('down_in', 'down_out', 'up_in', 'up_out')
+INIT_MODES = ('authors', 'torch')
+
+LayerSpec = Union[None, Sequence[int], Mapping[str, Sequence[int]]]
+
+
+def _float32(fn, *inputs: torch.Tensor) -> torch.Tensor:
+    """``fn(*inputs)`` in float32 with autocast off (for small vectors near 1
+    whose 16-bit rounding would swamp their updates)."""
+    device = inputs[0].device.type
+    with torch.autocast(device_type=device, enabled=False):
+        return fn(*(x.float() for x in inputs))
+
+
+def init_adapter_block(block: TinyTransformerBlock, host_width: int) -> None:
+    """The MV-Adapter authors' init of an adapter's transformer block: normal
+    weights with standard deviations taken from the *host* width ``D`` (768
+    or 512), not the block's: attention in-projection ``D^-0.5``, output
+    projection and MLP ``(2D)^-0.5``; attention biases zero, MLP biases at
+    PyTorch's default."""
+    std = host_width ** -0.5
+    std2 = (2 * host_width) ** -0.5
+    nn.init.normal_(block.attn.in_proj_weight, std=std)
+    nn.init.zeros_(block.attn.in_proj_bias)
+    nn.init.normal_(block.attn.out_proj.weight, std=std2)
+    nn.init.zeros_(block.attn.out_proj.bias)
+    nn.init.normal_(block.mlp.c_fc.weight, std=std2)
+    nn.init.normal_(block.mlp.c_proj.weight, std=std2)
 
 
 class CrossModalityTying(nn.Module):
-    """Cross Modality Tying for one layer: a factor ``f`` (zero-initialised)
-    shared by the layer's video and text adapters.
+    """Cross Modality Tying for one pair of layers: a factor ``f``
+    (zero-initialised) shared by the pair's video and text adapters.
 
     Each adapter owns a modality-specific projection :class:`TiedScale`
     ``md_proj: factor_dim -> k`` that turns ``f`` into ``beta`` rescaling its
@@ -46,37 +82,45 @@ class CrossModalityTying(nn.Module):
 
 
 class TiedScale(nn.Module):
-    """``beta = md_proj(f)``: the modality-specific half of CMT.
+    """``beta = md_proj(f)``: the modality-specific half of CMT, computed in
+    float32.
 
-    ``md_proj``'s bias starts at 1 and its weight at 0 is not required: with
-    ``f = 0`` at initialisation ``beta`` equals the bias, i.e. 1, so the
-    adapter starts as an untied bottleneck.
+    With ``f = 0`` at initialisation ``beta`` equals ``md_proj``'s bias:
+    PyTorch's default (uniform in +-1/sqrt(factor_dim)) with
+    ``init='authors'``, as in the authors' code, so the tied adapter starts
+    with a small, random rescaling of its weights; 1 with ``init='torch'``,
+    so it starts as the untied bottleneck.
 
     Args:
         factor_dim (int): Shared factor dimension.
         k (int): Number of scaled rows/columns.
-        input_norm (bool): LayerNorm on the factor before the projection
-            (the authors' ActivityNet setting). Defaults to False.
+        init (str): ``'authors'`` or ``'torch'``. Defaults to 'authors'.
     """
 
-    def __init__(self, factor_dim: int, k: int,
-                 input_norm: bool = False) -> None:
+    def __init__(self, factor_dim: int, k: int, init: str = 'authors') -> None:
         super().__init__()
-        self.norm = nn.LayerNorm(factor_dim) if input_norm else nn.Identity()
         self.md_proj = nn.Linear(factor_dim, k)
-        nn.init.ones_(self.md_proj.bias)
+        if init == 'torch':
+            nn.init.ones_(self.md_proj.bias)
 
     def forward(self, factor: torch.Tensor) -> torch.Tensor:
-        return self.md_proj(self.norm(factor))
+        return _float32(self.md_proj, factor)
 
 
 class _TiedBottleneck(nn.Module):
-    """down / up projections whose weights CMT may rescale."""
+    """down / up projections whose weights CMT may rescale, with an optional
+    LayerNorm on the adapter input."""
 
     def __init__(self, in_dim: int, bottleneck: int,
                  cmt_position: Optional[str], factor_dim: int,
-                 cmt_input_norm: bool) -> None:
+                 input_norm: bool, init: str) -> None:
         super().__init__()
+        if init not in INIT_MODES:
+            raise ValueError(f'init must be one of {INIT_MODES}, got '
+                             f'{init!r}')
+        self.init_mode = init
+        self.in_dim = in_dim
+        self.norm = nn.LayerNorm(in_dim) if input_norm else nn.Identity()
         self.down = nn.Linear(in_dim, bottleneck)
         self.up = nn.Linear(bottleneck, in_dim)
         self.cmt_position = cmt_position
@@ -87,11 +131,13 @@ class _TiedBottleneck(nn.Module):
                                  f'{CMT_POSITIONS}, got {cmt_position!r}')
             k = {'down_in': in_dim, 'down_out': bottleneck,
                  'up_in': bottleneck, 'up_out': in_dim}[cmt_position]
-            self.tied = TiedScale(factor_dim, k, cmt_input_norm)
+            self.tied = TiedScale(factor_dim, k, init)
 
     def init_weights(self) -> None:
         nn.init.zeros_(self.up.weight)
         nn.init.zeros_(self.up.bias)
+        if self.init_mode == 'authors':
+            nn.init.zeros_(self.down.bias)
 
     def _weights(self, factor: Optional[torch.Tensor]):
         w_down, w_up = self.down.weight, self.up.weight  # [b, D], [D, b]
@@ -99,7 +145,7 @@ class _TiedBottleneck(nn.Module):
             return w_down, w_up
         if factor is None:
             raise RuntimeError('this adapter is tied (CMT) but got no factor')
-        beta = self.tied(factor)
+        beta = self.tied(factor)  # float32
         if self.cmt_position == 'down_in':
             w_down = w_down * beta[None, :]
         elif self.cmt_position == 'down_out':
@@ -111,7 +157,7 @@ class _TiedBottleneck(nn.Module):
         return w_down, w_up
 
     def project_down(self, x, w_down):
-        return F.linear(x, w_down, self.down.bias)
+        return F.linear(self.norm(x), w_down, self.down.bias)
 
     def project_up(self, x, w_up):
         return F.linear(x, w_up, self.up.bias)
@@ -128,18 +174,24 @@ class TextAdapter(_TiedBottleneck):
         in_dim (int): Text width (512 for ViT-B).
         bottleneck (int): d'. Defaults to 64.
         max_words (int): Length of the positional embedding. Defaults to 32.
-        heads (int): Heads of the temporal block. Defaults to 2.
+        heads (int): Heads of the block. Defaults to 2.
         cmt_position (str, optional): CMT position, None when untied.
         factor_dim (int): CMT factor dimension. Defaults to 32.
-        cmt_input_norm (bool): LayerNorm on the CMT factor. Defaults to False.
+        input_norm (bool): LayerNorm on the adapter input (the authors'
+            ActivityNet setting, ``lnin``). Defaults to False.
+        init (str): ``'authors'`` (their code's initialisation: zero
+            ``down`` bias, ``down`` weight N(0, (2D)^-0.5), host-width block
+            stds, PyTorch-default ``md_proj``) or ``'torch'`` (PyTorch
+            defaults, ``beta = 1`` at start). Up-projections are zero either
+            way. Defaults to 'authors'.
     """
 
     def __init__(self, in_dim: int, bottleneck: int = 64,
                  max_words: int = 32, heads: int = 2,
                  cmt_position: Optional[str] = None, factor_dim: int = 32,
-                 cmt_input_norm: bool = False) -> None:
+                 input_norm: bool = False, init: str = 'authors') -> None:
         super().__init__(in_dim, bottleneck, cmt_position, factor_dim,
-                         cmt_input_norm)
+                         input_norm, init)
         self.pos_embed = nn.Parameter(torch.empty(max_words, bottleneck))
         self.ln = nn.LayerNorm(bottleneck)
         self.block = TinyTransformerBlock(bottleneck, heads)
@@ -149,6 +201,9 @@ class TextAdapter(_TiedBottleneck):
     def init_weights(self) -> None:
         super().init_weights()
         nn.init.normal_(self.pos_embed, std=0.01)
+        if self.init_mode == 'authors':
+            nn.init.normal_(self.down.weight, std=(2 * self.in_dim) ** -0.5)
+            init_adapter_block(self.block, self.in_dim)
 
     def forward(self, x: torch.Tensor,
                 factor: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -178,8 +233,9 @@ class TemporalAdaptation(_TiedBottleneck):
        learnable global token; + positional embedding, LayerNorm, one
        transformer block (padded frames masked at both positions), QuickGELU.
     4. Weight calibration (CLS only): ``u_f = [cls_f + p_f ; g(CC)]``
-       (masked), ``alpha_f = 1 + FC2(ReLU(FC1(u_f)))`` with FC2
-       zero-initialised, ``cls_up_f = up(alpha_f * cls_f)``.
+       (masked), ``alpha_f = 1 + FC2(ReLU(FC1(u_f)))`` (FC1 with a bias, FC2
+       without, zero-initialised; computed in float32),
+       ``cls_up_f = up(alpha_f * cls_f)``.
 
     Args:
         in_dim (int): Vision width (768 for ViT-B).
@@ -190,22 +246,26 @@ class TemporalAdaptation(_TiedBottleneck):
         temporal (bool): Use the temporal transformer (ablation switch).
             Defaults to True.
         calibration (bool): Use weight calibration. Defaults to True.
-        reduction (int): Calibration reduction sigma (FC1: 2d' -> 2d'/sigma
-            ... here 128 -> 16 with sigma = 4 as in the paper's width 64).
-            Defaults to 4.
+        reduction (int): Calibration reduction sigma: FC1 maps 2d' to
+            2d' / (2 sigma), i.e. 128 -> 16 at the paper's d' = 64 and
+            sigma = 4. Defaults to 4.
         cmt_position (str, optional): CMT position, None when untied.
         factor_dim (int): CMT factor dimension. Defaults to 32.
-        cmt_input_norm (bool): LayerNorm on the CMT factor. Defaults to False.
+        input_norm (bool): LayerNorm on the adapter input. Defaults to False.
+        init (str): ``'authors'`` or ``'torch'``, as for
+            :class:`TextAdapter` (the ``down`` weight keeps PyTorch's
+            default in both). Defaults to 'authors'.
+        context (FrameContext, optional): Frames per clip and frame mask.
     """
 
     def __init__(self, in_dim: int, bottleneck: int = 64,
                  max_frames: int = 12, heads: int = 2, temporal: bool = True,
                  calibration: bool = True, reduction: int = 4,
                  cmt_position: Optional[str] = None, factor_dim: int = 32,
-                 cmt_input_norm: bool = False,
+                 input_norm: bool = False, init: str = 'authors',
                  context: Optional[FrameContext] = None) -> None:
         super().__init__(in_dim, bottleneck, cmt_position, factor_dim,
-                         cmt_input_norm)
+                         input_norm, init)
         self.act = QuickGELU()
         self.temporal = temporal
         self.calibration = calibration
@@ -223,17 +283,23 @@ class TemporalAdaptation(_TiedBottleneck):
                                  '(temporal=True)')
             hidden = 2 * bottleneck // (reduction * 2)
             self.g = nn.Linear(bottleneck, bottleneck)
-            self.fc1 = nn.Linear(2 * bottleneck, hidden, bias=False)
+            self.fc1 = nn.Linear(2 * bottleneck, hidden)
             self.fc2 = nn.Linear(hidden, bottleneck, bias=False)
         self.init_weights()
 
     def init_weights(self) -> None:
         super().init_weights()
         if self.temporal:
-            nn.init.normal_(self.cc, std=1.0 / 8)
+            nn.init.normal_(self.cc, std=self.cc.numel() ** -0.5)
             nn.init.normal_(self.pos_embed, std=0.01)
+            if self.init_mode == 'authors':
+                init_adapter_block(self.block, self.in_dim)
         if self.calibration:
             nn.init.zeros_(self.fc2.weight)
+
+    def _alpha(self, u: torch.Tensor) -> torch.Tensor:
+        """``1 + FC2(ReLU(FC1(u)))`` (float32)."""
+        return 1 + self.fc2(F.relu(self.fc1(u)))
 
     def forward(self, x: torch.Tensor,
                 factor: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -265,15 +331,47 @@ class TemporalAdaptation(_TiedBottleneck):
             u = torch.cat([cls_t + p_t,
                            self.g(cc)[:, None].expand(-1, t, -1)], -1)
             u = u * mask[..., None]
-            alpha = 1 + self.fc2(F.relu(self.fc1(u)))  # [B, T, d']
+            alpha = _float32(self._alpha, u)  # [B, T, d']
             cls_t = alpha * cls_t
-        out = torch.cat([cls_t.reshape(bt, 1, d), h[:, 1:]], 1)
+        out = torch.cat([cls_t.reshape(bt, 1, d).to(h.dtype), h[:, 1:]], 1)
         return self.project_up(out, w_up)
+
+
+def _tower_layers(spec: Optional[Sequence[int]], n: int,
+                  what: str) -> List[int]:
+    """Layer indices (negative count from the end) of a tower of ``n``
+    layers, validated, de-duplicated and sorted; None means all."""
+    if spec is None:
+        return list(range(n))
+    if isinstance(spec, int):
+        spec = [spec]
+    chosen = []
+    for i in spec:
+        if not isinstance(i, int) or not -n <= i < n:
+            raise ValueError(f'{what}: layer {i!r} is out of range for a '
+                             f'tower of {n} layers (use 0..{n - 1}, or '
+                             'negative indices from the end)')
+        chosen.append(i % n)
+    return sorted(set(chosen))
+
+
+def _per_tower(spec: LayerSpec, name: str) -> Tuple[object, object]:
+    """Split a layer spec into its video and text parts."""
+    if isinstance(spec, Mapping):
+        unknown = set(spec) - {'video', 'text'}
+        if unknown:
+            raise ValueError(f'{name}: unknown keys {sorted(unknown)}; use '
+                             "dict(video=[...], text=[...])")
+        return spec.get('video'), spec.get('text')
+    return spec, spec
 
 
 @MODELS.register_module()
 class MVAdapter(AdapterInjector):
     """Inject MV-Adapter into both towers of a :class:`CLIPBackbone`.
+
+    Towers may differ in depth (ViT-L/14: 24 vision, 12 text layers). Layer
+    indices may be negative (counted from the end of each tower).
 
     Args:
         backbone (CLIPBackbone): The host (given by the retriever).
@@ -281,21 +379,31 @@ class MVAdapter(AdapterInjector):
         scale (float): s. Defaults to 0.1.
         video (bool): Adapters in the video encoder. Defaults to True.
         text (bool): Adapters in the text encoder. Defaults to True.
-        layers (Sequence[int], optional): Layers (0-based) that get adapters;
-            None means every layer. Defaults to None.
+        layers (Sequence[int] | dict, optional): Layers that get adapters:
+            None means every layer of each tower; a sequence applies to both
+            towers; ``dict(video=[...], text=[...])`` sets them per tower.
+            Repeated indices count once. Defaults to None.
         max_frames (int): Frames the TAM positional embedding covers.
             Defaults to 12.
         temporal (bool): TAM temporal transformer. Defaults to True.
         calibration (bool): TAM weight calibration. Defaults to True.
         heads (int): Heads of the adapters' transformer blocks. Defaults to 2.
         cmt (bool): Cross Modality Tying. Defaults to True.
-        cmt_layers (Sequence[int]): Layers with CMT; negative indices count
-            from the end. Defaults to ``(-2, -1)`` (the last two).
-        cmt_position (str): ``down_in`` (default), ``down_out``, ``up_in`` or
-            ``up_out``.
+        cmt_layers (Sequence[int] | dict): The tied layer pairs. A sequence
+            ``(i, j, ...)`` ties layer ``i`` of the vision tower with layer
+            ``i`` of the text tower, each index taken in its own tower
+            (``(-2, -1)``, the default, ties the last two layers of each,
+            whatever their depths); ``dict(video=[...], text=[...])`` pairs
+            the lists by position (the authors' ``adapter_idx`` dict). Tied
+            layers must have adapters.
+        cmt_position (str): ``down_in`` (the paper's default), ``down_out``,
+            ``up_in`` or ``up_out``. Defaults to 'down_in'.
         cmt_dim (int): Shared factor dimension. Defaults to 32.
-        cmt_input_norm (bool): LayerNorm on the factor (ActivityNet setting).
-            Defaults to False.
+        input_norm (bool): LayerNorm on every adapter's input, both towers
+            (the authors' ActivityNet setting, ``lnin=True``). Defaults to
+            False.
+        init (str): ``'authors'`` (their code's initialisation, see
+            :class:`TextAdapter`) or ``'torch'``. Defaults to 'authors'.
     """
 
     def __init__(self,
@@ -304,74 +412,113 @@ class MVAdapter(AdapterInjector):
                  scale: float = 0.1,
                  video: bool = True,
                  text: bool = True,
-                 layers: Optional[Sequence[int]] = None,
+                 layers: LayerSpec = None,
                  max_frames: int = 12,
                  temporal: bool = True,
                  calibration: bool = True,
                  heads: int = 2,
                  cmt: bool = True,
-                 cmt_layers: Sequence[int] = (-2, -1),
+                 cmt_layers: LayerSpec = (-2, -1),
                  cmt_position: str = 'down_in',
                  cmt_dim: int = 32,
-                 cmt_input_norm: bool = False) -> None:
+                 input_norm: bool = False,
+                 init: str = 'authors') -> None:
         super().__init__()
         if not (video or text):
             raise ValueError('MVAdapter needs video=True and/or text=True')
         clip = backbone.clip
         v_blocks = list(clip.visual.transformer.resblocks)
         t_blocks = list(clip.transformer.resblocks)
-        if len(v_blocks) != len(t_blocks) and cmt:
-            raise ValueError('CMT ties layer i of both towers, which needs '
-                             'the same depth')
-        n_layers = len(v_blocks)
-        self.layers = sorted(range(n_layers) if layers is None else
-                             [i % n_layers for i in layers])
-        self.cmt_layers = sorted({i % n_layers for i in cmt_layers}) \
-            if cmt else []
+        v_spec, t_spec = _per_tower(layers, 'layers')
+        self.video_layers = _tower_layers(v_spec, len(v_blocks),
+                                          'layers (video)') if video else []
+        self.text_layers = _tower_layers(t_spec, len(t_blocks),
+                                         'layers (text)') if text else []
+        self.cmt_pairs = self._cmt_pairs(cmt_layers, len(v_blocks),
+                                         len(t_blocks)) if cmt else []
         self.scale = scale
         self.context = backbone.frame_context
         v_width = clip.visual.transformer.width
         t_width = clip.transformer.width
+        v_tied = {v: str(v) for v, _ in self.cmt_pairs}
+        t_tied = {t: str(v) for v, t in self.cmt_pairs}
 
         self.cmt = nn.ModuleDict({
-            str(i): CrossModalityTying(cmt_dim) for i in self.cmt_layers})
+            str(v): CrossModalityTying(cmt_dim) for v, _ in self.cmt_pairs})
         self.video_adapters = nn.ModuleDict()
         self.text_adapters = nn.ModuleDict()
-        for i in self.layers:
-            tied = cmt_position if i in self.cmt_layers else None
-            if video:
-                self.video_adapters[str(i)] = TemporalAdaptation(
-                    v_width, bottleneck, max_frames=max_frames, heads=heads,
-                    temporal=temporal, calibration=calibration,
-                    cmt_position=tied, factor_dim=cmt_dim,
-                    cmt_input_norm=cmt_input_norm, context=self.context)
-            if text:
-                self.text_adapters[str(i)] = TextAdapter(
-                    t_width, bottleneck, max_words=backbone.max_words,
-                    heads=heads, cmt_position=tied, factor_dim=cmt_dim,
-                    cmt_input_norm=cmt_input_norm)
+        self._factor_of = {}  # (tower, layer) -> key of its CMT factor
+        for i in self.video_layers:
+            tied = cmt_position if i in v_tied else None
+            self.video_adapters[str(i)] = TemporalAdaptation(
+                v_width, bottleneck, max_frames=max_frames, heads=heads,
+                temporal=temporal, calibration=calibration,
+                cmt_position=tied, factor_dim=cmt_dim,
+                input_norm=input_norm, init=init, context=self.context)
+            if tied:
+                self._factor_of[('video', i)] = v_tied[i]
+        for i in self.text_layers:
+            tied = cmt_position if i in t_tied else None
+            self.text_adapters[str(i)] = TextAdapter(
+                t_width, bottleneck, max_words=backbone.max_words,
+                heads=heads, cmt_position=tied, factor_dim=cmt_dim,
+                input_norm=input_norm, init=init)
+            if tied:
+                self._factor_of[('text', i)] = t_tied[i]
         v_bf = getattr(clip.visual.transformer, 'batch_first', True)
         t_bf = getattr(clip.transformer, 'batch_first', True)
-        for i in self.layers:
-            if video:
-                self.attach(attach_after_ffn(
-                    v_blocks[i], self._make_fn(self.video_adapters, i), v_bf))
-            if text:
-                self.attach(attach_after_ffn(
-                    t_blocks[i], self._make_fn(self.text_adapters, i), t_bf))
+        for i in self.video_layers:
+            self.attach(v_blocks[i], AfterFFN(self, ('video', i), v_bf))
+        for i in self.text_layers:
+            self.attach(t_blocks[i], AfterFFN(self, ('text', i), t_bf))
 
-    def _make_fn(self, adapters: nn.ModuleDict, i: int):
-        key = str(i)
+    def _cmt_pairs(self, cmt_layers: LayerSpec, n_video: int,
+                   n_text: int) -> List[Tuple[int, int]]:
+        """(video layer, text layer) pairs that CMT ties; each tied layer of
+        an adapted tower must have an adapter (else its ``md_proj`` would
+        never be used, which also breaks DDP)."""
+        v_spec, t_spec = _per_tower(cmt_layers, 'cmt_layers')
+        v_spec = [v_spec] if isinstance(v_spec, int) else list(v_spec or [])
+        t_spec = [t_spec] if isinstance(t_spec, int) else list(t_spec or [])
+        if len(v_spec) != len(t_spec):
+            raise ValueError('cmt_layers: the video and text lists pair up '
+                             f'by position and must have the same length, '
+                             f'got {v_spec} and {t_spec}')
+        pairs = []
+        for v, t in zip(v_spec, t_spec):
+            v = _tower_layers([v], n_video, 'cmt_layers (video)')[0]
+            t = _tower_layers([t], n_text, 'cmt_layers (text)')[0]
+            if (v, t) in pairs:
+                continue
+            if any(v == pv or t == pt for pv, pt in pairs):
+                raise ValueError(f'cmt_layers: layer pairs {pairs} and '
+                                 f'{(v, t)} share a layer; each layer can '
+                                 'be tied once')
+            for tower, i, adapted in (('video', v, self.video_layers),
+                                      ('text', t, self.text_layers)):
+                if adapted and i not in adapted:
+                    raise ValueError(
+                        f'cmt_layers: {tower} layer {i} is tied but has no '
+                        f'adapter (adapted {tower} layers: {adapted}); add '
+                        'it to `layers` or remove it from `cmt_layers`')
+            pairs.append((v, t))
+        return sorted(pairs)
 
-        def fn(f: torch.Tensor) -> torch.Tensor:
-            factor = self.cmt[key].factor if key in self.cmt else None
-            return self.scale * adapters[key](f, factor)
+    def branch(self, key, f: torch.Tensor) -> torch.Tensor:
+        tower, i = key
+        adapters = self.video_adapters if tower == 'video' \
+            else self.text_adapters
+        factor_key = self._factor_of.get(key)
+        factor = self.cmt[factor_key].factor if factor_key else None
+        return self.scale * adapters[str(i)](f, factor)
 
-        fn.enabled = self.is_enabled
-        return fn
+    @property
+    def layers(self) -> Dict[str, List[int]]:
+        """Adapted layers per tower."""
+        return dict(video=self.video_layers, text=self.text_layers)
 
     def extra_repr(self) -> str:
-        return (f'layers={self.layers}, cmt_layers={self.cmt_layers}, '
+        return (f'layers={self.layers}, cmt_pairs={self.cmt_pairs}, '
                 f'scale={self.scale}')
 
     def summary(self) -> Dict[str, int]:

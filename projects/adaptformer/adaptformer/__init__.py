@@ -1,3 +1,3 @@
-from .adaptformer import AdaptFormer, AdaptMLP, attach_parallel_ffn
+from .adaptformer import AdaptFormer, AdaptMLP, ParallelToFFN
 
-__all__ = ['AdaptFormer', 'AdaptMLP', 'attach_parallel_ffn']
+__all__ = ['AdaptFormer', 'AdaptMLP', 'ParallelToFFN']

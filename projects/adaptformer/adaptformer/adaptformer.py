@@ -18,12 +18,12 @@ A plugin of mvadapt: :class:`AdaptFormer` is registered in
 ``adapter=dict(type='AdaptFormer', ...)``; no mvadapt file is changed.
 """
 import math
-from typing import Callable, Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
 from torch import nn
 
-from mvadapt.models.adapters import AdapterInjector, attach_after_ffn
+from mvadapt.models.adapters import AdapterHook, AdapterInjector, AfterFFN
 from mvadapt.registry import MODELS
 
 VARIANTS = ('parallel', 'sequential')
@@ -71,29 +71,20 @@ class AdaptMLP(nn.Module):
         return f'scale={self.scale}'
 
 
-def attach_parallel_ffn(block: nn.Module,
-                        fn: Callable[[torch.Tensor], torch.Tensor],
-                        batch_first: bool):
-    """Make ``block`` compute ``h + FFN(LN2(h)) + fn(LN2(h))``: a branch
-    parallel to the FFN, fed with the FFN's own input.
+class ParallelToFFN(AdapterHook):
+    """A branch parallel to the FFN, fed with the FFN's own input: the block
+    computes ``h + FFN(LN2(h)) + branch(LN2(h))``.
 
-    A forward hook on the block's ``mlp``: its input is ``LN2(h)``, and it
-    returns ``FFN(LN2(h)) + fn(LN2(h))`` (the block's ``ls_2`` layer scale,
-    an identity in CLIP, then applies to both branches). ``fn`` gets and
-    returns batch-first ``[N, L, D]`` tensors; the branch is skipped while
-    ``fn.enabled()`` (if given) is False.
+    The hook follows the block's ``mlp``, whose input is ``LN2(h)``, and
+    returns ``FFN(LN2(h)) + branch(LN2(h))`` (the block's ``ls_2`` layer
+    scale, an identity in CLIP, then applies to both branches).
     """
 
-    def hook(module, inputs, output):
-        if not getattr(fn, 'enabled', lambda: True)():
-            return output
-        a = inputs[0] if batch_first else inputs[0].transpose(0, 1)
-        delta = fn(a)
-        if not batch_first:
-            delta = delta.transpose(0, 1)
-        return output + delta
+    def target(self, block: nn.Module) -> nn.Module:
+        return block.mlp
 
-    return block.mlp.register_forward_hook(hook)
+    def apply(self, module, args, kwargs, output):
+        return output + self.branch(args[0])
 
 
 @MODELS.register_module()
@@ -140,8 +131,7 @@ class AdaptFormer(AdapterInjector):
                       text=(text, clip.transformer))
         self.video_adapters = nn.ModuleDict()
         self.text_adapters = nn.ModuleDict()
-        attach = attach_parallel_ffn if variant == 'parallel' \
-            else attach_after_ffn
+        hook = ParallelToFFN if variant == 'parallel' else AfterFFN
         self.layers = {}
         for name, (enabled, transformer) in towers.items():
             if not enabled:
@@ -157,15 +147,11 @@ class AdaptFormer(AdapterInjector):
                 adapter = AdaptMLP(transformer.width, bottleneck, scale,
                                    input_norm=input_norm, dropout=dropout)
                 adapters[str(i)] = adapter
-                self.attach(attach(blocks[i], self._make_fn(adapter),
-                                   batch_first))
+                self.attach(blocks[i], hook(self, (name, i), batch_first))
 
-    def _make_fn(self, adapter: AdaptMLP):
-        def fn(x: torch.Tensor) -> torch.Tensor:
-            return adapter(x)
-
-        fn.enabled = self.is_enabled  # honours ``disabled()``
-        return fn
+    def branch(self, key, x: torch.Tensor) -> torch.Tensor:
+        name, i = key
+        return getattr(self, f'{name}_adapters')[str(i)](x)
 
     def extra_repr(self) -> str:
         return (f'variant={self.variant!r}, layers={self.layers}, '
