@@ -38,18 +38,22 @@ def setup_distributed(cfg: Config, launcher: str) -> None:
 
 
 def enable_amp(cfg: Config) -> None:
-    """Mixed precision: MMEngine's ``AmpOptimWrapper`` on GPU, bf16
-    :class:`AutocastOptimWrapper` on CPU."""
+    """Mixed precision for ``--amp``: float16 autocast with dynamic loss
+    scaling on GPU, bfloat16 autocast on CPU (both through
+    :class:`~mvadapt.engine.AutocastOptimWrapper`). A config that already
+    uses an ``AutocastOptimWrapper`` or MMEngine's ``AmpOptimWrapper``
+    keeps its own settings."""
     wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if wrapper_type not in ('OptimWrapper', 'AmpOptimWrapper',
-                            'AutocastOptimWrapper'):
+    if wrapper_type in ('AmpOptimWrapper', 'AutocastOptimWrapper'):
+        return
+    if wrapper_type != 'OptimWrapper':
         raise ValueError(f'--amp does not support the custom optimizer '
                          f'wrapper {wrapper_type!r}')
+    cfg.optim_wrapper.type = 'AutocastOptimWrapper'
     if torch.cuda.is_available():
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('dtype', 'float16')
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     else:
-        cfg.optim_wrapper.type = 'AutocastOptimWrapper'
         cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
 
 
