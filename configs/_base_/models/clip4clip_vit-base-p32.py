@@ -4,4 +4,7 @@ model = dict(
     clip=dict(arch='ViT-B-32', pretrained='openai', max_words=32,
               frozen=False),
     data_preprocessor=dict(type='VideoTextDataPreprocessor'),
-    loss=dict(type='SymmetricInfoNCELoss'))
+    # CLIP4Clip's cross-rank gather: each rank keeps its own copy's gradient
+    # (the exact gradient / number of GPUs after DDP), as in the authors'
+    # code; it matters through gradient clipping only.
+    loss=dict(type='SymmetricInfoNCELoss', gather_grad='local'))

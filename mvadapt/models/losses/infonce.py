@@ -8,6 +8,7 @@ from torch import nn
 
 from mvadapt.registry import MODELS
 from ..utils import all_gather_with_grad
+from ..utils.dist import GATHER_GRADS
 
 
 @MODELS.register_module()
@@ -26,13 +27,28 @@ class SymmetricInfoNCELoss(nn.Module):
         max_logit_scale (float): Upper bound of ``exp(logit_scale)``.
             Defaults to 100.
         loss_weight (float): Multiplier of the loss. Defaults to 1.
+        gather_grad (str): Gradient through the cross-rank gather:
+            ``'global'`` (the exact gradient of the global-batch loss, the
+            same for any number of ranks) or ``'local'`` (CLIP4Clip's and the
+            MV-Adapter authors' ``AllGather``: each rank keeps the gradient of
+            its own copy of the loss, so after DDP's average the gradient is
+            the exact one divided by the number of ranks). The loss value is
+            the same; AdamW's update is nearly scale-invariant, so the choice
+            matters through gradient clipping: with ``clip_grad=1.0`` on 8
+            GPUs, ``'local'`` clips where the authors clipped. Defaults to
+            'global'.
     """
 
     def __init__(self, max_logit_scale: float = 100.0,
-                 loss_weight: float = 1.0) -> None:
+                 loss_weight: float = 1.0,
+                 gather_grad: str = 'global') -> None:
         super().__init__()
+        if gather_grad not in GATHER_GRADS:
+            raise ValueError(f'gather_grad must be one of {GATHER_GRADS}, '
+                             f'got {gather_grad!r}')
         self.max_log_scale = math.log(max_logit_scale)
         self.loss_weight = loss_weight
+        self.gather_grad = gather_grad
 
     def forward(self, text: torch.Tensor, video: torch.Tensor,
                 logit_scale: torch.Tensor,
@@ -49,8 +65,8 @@ class SymmetricInfoNCELoss(nn.Module):
                              f'one, got {tuple(text.shape)} and '
                              f'{tuple(video.shape)}')
         if gather:
-            text = all_gather_with_grad(text)
-            video = all_gather_with_grad(video)
+            text = all_gather_with_grad(text, self.gather_grad)
+            video = all_gather_with_grad(video, self.gather_grad)
         scale = logit_scale.clamp(max=self.max_log_scale).exp()
         logits = scale * text @ video.t()  # [N_text, N_video]
         labels = torch.arange(logits.shape[0], device=logits.device)

@@ -56,23 +56,23 @@ def _make_problem():
     return text_enc, video_enc, scale, x_text, x_video
 
 
-def _loss_and_grads(text_enc, video_enc, scale, xt, xv):
+def _loss_and_grads(text_enc, video_enc, scale, xt, xv, gather_grad='global'):
     t = F.normalize(text_enc(xt), dim=-1)
     v = F.normalize(video_enc(xv), dim=-1)
-    loss = SymmetricInfoNCELoss()(t, v, scale)['loss']
+    loss = SymmetricInfoNCELoss(gather_grad=gather_grad)(t, v, scale)['loss']
     loss.backward()
     params = list(text_enc.parameters()) + list(video_enc.parameters())
     return loss.detach(), [p.grad.clone() for p in params], scale.grad.clone()
 
 
-def _worker(rank, world, port, sizes, out_path):
+def _worker(rank, world, port, sizes, out_path, gather_grad='global'):
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=world)
     text_enc, video_enc, scale, xt, xv = _make_problem()
     start = sum(sizes[:rank])
     sl = slice(start, start + sizes[rank])
     loss, grads, scale_grad = _loss_and_grads(text_enc, video_enc, scale,
-                                              xt[sl], xv[sl])
+                                              xt[sl], xv[sl], gather_grad)
     # What DDP does: average parameter gradients over ranks.
     for g in grads + [scale_grad]:
         dist.all_reduce(g)
@@ -98,6 +98,32 @@ def test_two_processes_equal_one_process(tmp_path, sizes):
         torch.testing.assert_close(g, r, rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(got['scale_grad'], ref_scale_grad,
                                rtol=1e-5, atol=1e-6)
+
+
+def test_local_gather_grad_is_clip4clips(tmp_path):
+    """CLIP4Clip's / the MV-Adapter authors' gather (``gather_grad='local'``)
+    gives, after DDP's average over 2 ranks, half the exact gradient: their
+    ``clip_grad_norm_(1.0)`` acts on that vector, and so does ours with this
+    option; the loss value is unchanged."""
+    text_enc, video_enc, scale, xt, xv = _make_problem()
+    ref_loss, ref_grads, ref_scale_grad = _loss_and_grads(
+        text_enc, video_enc, scale, xt, xv)
+    out = str(tmp_path / 'dist.pt')
+    mp.spawn(_worker, args=(2, _free_port(), [4, 4], out, 'local'), nprocs=2,
+             join=True)
+    got = torch.load(out)
+    torch.testing.assert_close(got['loss'], ref_loss)
+    for g, r in zip(got['grads'], ref_grads):
+        torch.testing.assert_close(g, r / 2, rtol=1e-5, atol=1e-6)
+    # the (not gathered) logit scale gets every rank's full gradient, as in
+    # CLIP4Clip (where it is frozen in MV-Adapter anyway)
+    torch.testing.assert_close(got['scale_grad'], ref_scale_grad,
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_gather_grad_is_validated():
+    with pytest.raises(ValueError, match='gather_grad'):
+        SymmetricInfoNCELoss(gather_grad='mean')
 
 
 def test_gather_is_identity_without_dist():
