@@ -29,6 +29,31 @@ from mvadapt.registry import MODELS
 from ..adapters.base import FrameContext
 
 
+#: The oldest OpenCLIP this code runs with: it uses ``VisionTransformer.
+#: _embeds`` / ``_pool`` and batch-first transformers, which came with 3.0.
+MIN_OPEN_CLIP = (3, 0)
+
+
+def check_open_clip_version(version: str) -> None:
+    """Refuse an OpenCLIP older than :data:`MIN_OPEN_CLIP` with a message
+    that says what to do.
+
+    Raises:
+        ImportError: ``version`` is older than 3.0.
+    """
+    parts = []
+    for piece in version.split('.')[:2]:
+        digits = ''.join(c for c in piece if c.isdigit())
+        parts.append(int(digits) if digits else 0)
+    if tuple(parts) < MIN_OPEN_CLIP:
+        need = '.'.join(map(str, MIN_OPEN_CLIP))
+        raise ImportError(
+            f'mvadapt needs open_clip_torch >= {need}, found {version}: the '
+            'backbone uses VisionTransformer._embeds/_pool and batch-first '
+            'transformers. Upgrade with: pip install "open_clip_torch>='
+            f'{need},<4"')
+
+
 def _build_open_clip(arch: Union[str, dict], pretrained: Optional[str],
                      cache_dir: Optional[str] = None) -> nn.Module:
     """Build an OpenCLIP ``CLIP`` model and load its weights.
@@ -44,6 +69,7 @@ def _build_open_clip(arch: Union[str, dict], pretrained: Optional[str],
         cache_dir (str, optional): Where OpenCLIP caches downloads.
     """
     import open_clip
+    check_open_clip_version(open_clip.__version__)
     from open_clip.model import CLIP
 
     if pretrained is not None and not isinstance(pretrained, str):

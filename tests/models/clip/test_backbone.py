@@ -155,3 +155,18 @@ def test_grad_checkpointing_with_video_adapters(adapter):
         assert grad is not None, name
         torch.testing.assert_close(grads[1][name], grad, rtol=1e-4,
                                    atol=1e-6, msg=name)
+
+
+@pytest.mark.parametrize('version', ['2.24.0', '2.32.1', '1.3'])
+def test_old_open_clip_is_refused_clearly(monkeypatch, version):
+    import open_clip
+    monkeypatch.setattr(open_clip, '__version__', version)
+    with pytest.raises(ImportError, match=f'open_clip_torch >= 3.0, found '
+                       f'{version}.*pip install'):
+        CLIPBackbone(arch=ARCH, pretrained=None)
+
+
+@pytest.mark.parametrize('version', ['3.0.0', '3.3.0', '3.10.0.dev0'])
+def test_supported_open_clip_versions_pass(version):
+    from mvadapt.models.clip.backbone import check_open_clip_version
+    check_open_clip_version(version)
