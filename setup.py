@@ -80,6 +80,10 @@ if __name__ == '__main__':
         python_requires='>=3.9',
         install_requires=read_requirements('runtime.txt') +
         mmcv_requirement(),
-        extras_require={'tests': read_requirements('tests.txt')},
+        extras_require={
+            'tests': read_requirements('tests.txt'),
+            # TorchCodecInit/TorchCodecDecode; needs FFmpeg's shared libraries
+            'torchcodec': ['torchcodec'],
+        },
         license='Apache License 2.0',
         zip_safe=False)

@@ -1,12 +1,14 @@
 """Video-text retrieval dataset in MMAction2's JSON format."""
 import json
 import os.path as osp
-from typing import Callable, Dict, List, Union
+from typing import Callable, Dict, List, Optional, Union
 
 from mmaction.datasets import BaseActionDataset
 from mmengine.logging import MMLogger
 
 from mvadapt.registry import DATASETS
+
+from .frame_cache import FrameCacheError, FrameCacheMixin
 
 
 class AnnotationError(ValueError):
@@ -61,7 +63,7 @@ def load_video_text_json(path: str) -> Dict[str, List[str]]:
 
 
 @DATASETS.register_module()
-class RetrievalDataset(BaseActionDataset):
+class RetrievalDataset(FrameCacheMixin, BaseActionDataset):
     """Video-text retrieval dataset reading MMAction2's video-text JSON.
 
     The annotation file maps each video (path relative to
@@ -81,7 +83,8 @@ class RetrievalDataset(BaseActionDataset):
     than ``max_failed_fraction`` of the videos failed. During evaluation every
     video must exist (checked when the dataset loads) and a decoding failure
     is an error: a benchmark with silently dropped videos is a different
-    benchmark.
+    benchmark. A missing, stale or partial frame cache (``frame_cache``) is
+    always an error.
 
     Args:
         ann_file (str): Path to the JSON annotation file.
@@ -96,6 +99,10 @@ class RetrievalDataset(BaseActionDataset):
             the dataset loads. Defaults to True.
         max_refetch (int): Retries for a failed training sample. Defaults
             to 10.
+        frame_cache (str | dict, optional): Read frames from this frame cache
+            (``tools/data/build_frame_cache.py``) instead of decoding: a
+            folder (relative to ``data_root`` if one is set) or
+            ``dict(dir=folder, fps=K)``. Defaults to None (decode).
     """
 
     def __init__(self,
@@ -107,12 +114,15 @@ class RetrievalDataset(BaseActionDataset):
                  max_failed_fraction: float = 0.01,
                  check_files: bool = True,
                  max_refetch: int = 10,
+                 frame_cache: Optional[Union[str, dict]] = None,
                  **kwargs) -> None:
         self.join_captions = join_captions
         self.max_failed_fraction = max_failed_fraction
         self.check_files = check_files
         self.failed_videos: Dict[str, str] = {}
         self.num_videos = 0
+        pipeline = self._frame_cache_pipeline(pipeline, frame_cache,
+                                              kwargs.get('data_root'))
         super().__init__(ann_file, pipeline=pipeline, data_prefix=data_prefix,
                          test_mode=test_mode, max_refetch=max_refetch,
                          **kwargs)
@@ -150,12 +160,16 @@ class RetrievalDataset(BaseActionDataset):
         if self.test_mode:
             try:
                 return super().prepare_data(idx)
+            except FrameCacheError:
+                raise
             except Exception as e:
                 filename = self.get_data_info(idx)['filename']
                 raise RuntimeError(
                     f'Failed to load evaluation video {filename}: {e}') from e
         try:
             return super().prepare_data(idx)
+        except FrameCacheError:  # the cache, not this video, is at fault
+            raise
         except Exception as e:  # a missing or corrupt video
             info = self.get_data_info(idx)
             self._record_failure(info['filename'], e)
