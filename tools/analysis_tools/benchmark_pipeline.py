@@ -13,6 +13,16 @@ it)::
     python tools/analysis_tools/benchmark_pipeline.py VIDEO \\
         [--clip-len 12] [--num-clips 50] [--repeat 3] [--size 224]
 
+``--backend torchcodec|pyav`` decodes with ``TorchCodecInit``/``Decode``
+(mvadapt) or ``PyAVInit``/``Decode`` (MMAction2; it sets no ``avg_fps``, so
+only with ``UniformSample``, e.g. ``--mmaction2``) instead of decord;
+``--frame-cache DIR`` reads the clips from a frame cache of the video
+(``mvadapt/datasets/frame_cache.py``; built first if needed, DIR must be a
+folder above the video, default ``frame_cache`` beside it, ``--cache-fps K``
+caches K frames per second instead of every frame); ``--mmaction2`` measures
+MMAction2's stock CLIP4Clip training pipeline (``UniformSample`` 12,
+``Resize`` short side 256, ``CenterCrop`` 224) unchanged instead of ours.
+
 Each repeat loads ``--num-clips`` clips (every clip opens the video again, as
 the dataset does per sample); the median clips/s over the repeats is printed
 together with the machine (CPU model, cores, load) and the video's
@@ -39,13 +49,26 @@ import statistics
 import sys
 import time
 from fractions import Fraction
+from typing import Optional
 
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIG = osp.join(ROOT, 'configs', '_base_', 'datasets',
                           'msrvtt-9k_retrieval.py')
-DROP = ('OpenCLIPTokenize', 'PackActionInputs')
+DROP = ('OpenCLIPTokenize', 'CLIPTokenize', 'PackActionInputs')
+BACKENDS = dict(decord=('DecordInit', 'DecordDecode'),
+                torchcodec=('TorchCodecInit', 'TorchCodecDecode'),
+                pyav=('PyAVInit', 'PyAVDecode'))
+
+
+def mmaction2_config() -> str:
+    """MMAction2's own CLIP4Clip MSR-VTT config (installed with it)."""
+    import mmaction
+    return osp.join(osp.dirname(mmaction.__file__), '.mim', 'configs',
+                    'retrieval', 'clip4clip',
+                    'clip4clip_vit-base-p32-res224-clip-pre_8xb16-u12-5e_'
+                    'msrvtt-9k-rgb.py')
 
 
 def make_test_video(path: str, seconds: float = 15, width: int = 320,
@@ -137,10 +160,12 @@ def video_info(path: str) -> dict:
                     codec=v.codec_context.name, bytes=osp.getsize(path))
 
 
-def build_pipeline(config: str, clip_len: int, size: int):
+def build_pipeline(config: str, clip_len: int, size: Optional[int],
+                   backend: str = 'decord'):
     """The config's ``train_pipeline`` minus ``DROP``, with ``clip_len`` and
-    ``size`` (Resize short side and CenterCrop) applied; returns
-    (Compose, list of step dicts)."""
+    ``size`` (Resize short side and CenterCrop; None keeps the config's)
+    applied and decoding done by ``backend``; returns (Compose, list of step
+    dicts)."""
     import mvadapt  # noqa: F401  (compat fixes first)
     from mmengine.config import Config
     from mmengine.dataset import Compose
@@ -156,21 +181,57 @@ def build_pipeline(config: str, clip_len: int, size: int):
             step['clip_len'] = clip_len
         elif step['type'] == 'FpsSample':
             step['max_frames'] = clip_len
-        elif step['type'] == 'Resize':
+        elif step['type'] == 'Resize' and size is not None:
             step['scale'] = (-1, size)
-        elif step['type'] == 'CenterCrop':
+        elif step['type'] == 'CenterCrop' and size is not None:
             step['crop_size'] = size
+        elif step['type'] in ('DecordInit', 'DecordDecode'):
+            step = dict(type=BACKENDS[backend][step['type'] == 'DecordDecode'])
         steps.append(step)
     return Compose(steps), steps
 
 
+def cached_pipeline(steps: list, video: str, cache_dir: str,
+                    fps: Optional[float] = None, verbose: bool = True):
+    """``steps`` switched to a frame cache of ``video`` (built if needed)."""
+    from mmengine.dataset import Compose
+    from mvadapt.datasets import (FrameCache, FrameCacheError,
+                                  build_frame_cache, pipeline_spec,
+                                  use_frame_cache)
+    frame_cache = cache_dir if fps is None else dict(dir=cache_dir, fps=fps)
+    spec = pipeline_spec(steps, fps)
+    try:
+        cache = FrameCache.open(cache_dir)
+        cache.check_spec(spec)
+        cache.entry(video)
+    except FrameCacheError:
+        res = build_frame_cache(cache_dir, [video], spec, workers=1,
+                                progress=False, overwrite=True,
+                                log=print if verbose else (lambda *a: None))
+        if res['failed']:
+            raise RuntimeError(f"could not cache {video}: {res['failed']}")
+        if verbose:
+            print(f"  built the frame cache {cache_dir} in "
+                  f"{res['seconds']:.2f} s")
+    steps = use_frame_cache(steps, frame_cache)
+    return Compose(steps), steps
+
+
 def benchmark(video: str, clip_len: int = 12, num_clips: int = 50,
-              repeat: int = 3, size: int = 224, config: str = DEFAULT_CONFIG,
-              seed: int = 0, verbose: bool = True) -> dict:
+              repeat: int = 3, size: Optional[int] = 224,
+              config: str = DEFAULT_CONFIG, seed: int = 0,
+              verbose: bool = True, backend: str = 'decord',
+              frame_cache: Optional[str] = None,
+              cache_fps: Optional[float] = None) -> dict:
     """Clips/s of the pipeline on ``video``; returns per-repeat rates."""
     import cv2
     cv2.setNumThreads(0)  # as in dataloader workers (opencv_num_threads=0)
-    pipeline, steps = build_pipeline(config, clip_len, size)
+    import torch
+    torch.set_num_threads(1)  # one core, as a dataloader worker
+    pipeline, steps = build_pipeline(config, clip_len, size, backend)
+    if frame_cache is not None:
+        pipeline, steps = cached_pipeline(steps, video, frame_cache,
+                                          cache_fps, verbose)
     if verbose:
         print('pipeline:')
         for s in steps:
@@ -212,6 +273,18 @@ def parse_args(argv=None):
                    help='Resize short side and CenterCrop size')
     p.add_argument('--config', default=DEFAULT_CONFIG,
                    help='config whose train_pipeline is measured')
+    p.add_argument('--mmaction2', action='store_true',
+                   help="MMAction2's stock CLIP4Clip train pipeline, its own "
+                   'sizes (ignores --config and --size)')
+    p.add_argument('--backend', choices=sorted(BACKENDS), default='decord',
+                   help='video decoder')
+    p.add_argument('--frame-cache', metavar='DIR', nargs='?',
+                   const='', default=None,
+                   help='read clips from a frame cache in DIR (built if '
+                   'missing or stale; default: frame_cache beside VIDEO)')
+    p.add_argument('--cache-fps', type=float, default=None,
+                   help='frames per second the cache keeps (default: every '
+                   'frame)')
     p.add_argument('--seed', type=int, default=0,
                    help='seed of the random frame offsets')
     p.add_argument('--make-test-video', metavar='PATH',
@@ -244,11 +317,23 @@ def main(argv=None) -> int:
     print(f'video:   {args.video}: {i["width"]}x{i["height"]}, '
           f'{i["fps"]:g} fps, {i["duration"]:.2f} s, {i["frames"]} frames, '
           f'{i["codec"]}, {i["bytes"] / 1024:.1f} KiB')
-    print(f'setup:   clip_len {args.clip_len}, size {args.size}, '
-          f'{args.num_clips} clips x {args.repeat} repeats, 1 process')
+    config, size = args.config, args.size
+    if args.mmaction2:
+        config, size = mmaction2_config(), None
+    frame_cache = args.frame_cache
+    if frame_cache == '':
+        frame_cache = osp.join(osp.dirname(osp.abspath(args.video)),
+                               'frame_cache')
+    source = f'{args.backend} decoding' if frame_cache is None else \
+        f'frame cache {frame_cache}'
+    print(f'setup:   clip_len {args.clip_len}, size '
+          f'{size or "of the config"}, {args.num_clips} clips x '
+          f'{args.repeat} repeats, 1 process, {source}')
     res = benchmark(args.video, clip_len=args.clip_len,
                     num_clips=args.num_clips, repeat=args.repeat,
-                    size=args.size, config=args.config, seed=args.seed)
+                    size=size, config=config, seed=args.seed,
+                    backend=args.backend, frame_cache=frame_cache,
+                    cache_fps=args.cache_fps)
     print(f'clip shape {res["shape"]}')
     print(f'RESULT: {res["median"]:.2f} clips/s (median of {args.repeat}; '
           f'min {min(res["rates"]):.2f}, max {max(res["rates"]):.2f})')

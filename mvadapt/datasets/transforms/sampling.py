@@ -16,8 +16,9 @@ class FpsSample(BaseTransform):
     and 7 masked ones, so the temporal modules and the mean pooling see the
     real frames only, where ``UniformSample`` would repeat frames to fill 12.
 
-    Required keys: ``total_frames``, ``avg_fps`` (``DecordInit``/
-    ``PyAVInit``), ``start_index`` (optional). Added keys: ``frame_inds``
+    Required keys: ``total_frames``, ``avg_fps`` (``DecordInit``,
+    ``TorchCodecInit`` or ``FrameCacheInit``; MMAction2's ``PyAVInit`` sets
+    none), ``start_index`` (optional). Added keys: ``frame_inds``
     (padded positions repeat the last real frame, so decoding and shapes
     stay uniform), ``clip_len``, ``num_clips``, ``frame_interval`` and
     ``video_mask`` (``float32 [max_frames]``, 1 for real frames; collect it
@@ -49,7 +50,8 @@ class FpsSample(BaseTransform):
         if avg_fps <= 0:
             raise ValueError(f"{results.get('filename', 'video')}: unknown "
                              'frame rate; FpsSample needs avg_fps from '
-                             'DecordInit or PyAVInit')
+                             'DecordInit, TorchCodecInit or FrameCacheInit '
+                             "(MMAction2's PyAVInit sets none)")
         step = max(avg_fps / self.fps, 1.0)  # source frames per sample
         num = max(1, int(total / step))  # whole 1/fps intervals, at least 1
         if self.test_mode:
