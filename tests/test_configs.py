@@ -108,6 +108,26 @@ def test_sthv2_trains_without_flips(path):
     assert 'Flip' not in steps and 'RandomResizedCrop' in steps
 
 
+@pytest.mark.parametrize('path', [
+    p for p in CONFIGS if osp.basename(p).startswith('msta_vit') and
+    ('-b2n-' in p or 'shot-rgb' in p)], ids=lambda p: osp.basename(p))
+def test_msta_schedules_follow_the_logs(path):
+    """ETL4Video logs/MSTA/base2novel/*/s*_log.txt and few-shot/*/*.txt:
+    50 epochs, 5 warm-up (zero-shot K400: ViFi-CLIP's 10 with 5 warm-up);
+    few-shot descriptions N = 8 on UCF-101 and SSv2 (DES_N 8), 2 on
+    HMDB-51 (few-shot/hmdb/4.txt: DES_N 2)."""
+    cfg = Config.fromfile(path)
+    epochs = 10 if 'zero-shot-rgb' in path else 50
+    assert '-%de_' % epochs in osp.basename(path)
+    assert cfg.train_cfg.max_epochs == epochs
+    assert cfg.param_scheduler == [dict(
+        type='WarmupCosineLR', warmup=5, eta_min_ratio=0.01, by_epoch=True,
+        begin=0, end=epochs, convert_to_iter_based=True)]
+    if 'shot-rgb' in path and 'zero-shot' not in path:
+        n = 2 if 'hmdb51' in path else 8
+        assert cfg.model.consistency.num_per_class == n
+
+
 def test_retrieval_benchmarks_sample_at_1fps_with_a_mask():
     paths = [p for p in CONFIGS if osp.basename(p).startswith(
         ('mv-adapter_vit', 'clip4clip_vit', 'adaptformer-par_vit',

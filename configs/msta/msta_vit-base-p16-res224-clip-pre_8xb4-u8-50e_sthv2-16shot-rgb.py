@@ -3,7 +3,7 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/msta_vit-base-p16.py',
     '../_base_/datasets/recognition_u8_sthv2.py',
-    '../_base_/schedules/msta_adamw.py'
+    '../_base_/schedules/msta_adamw_50e.py'
 ]
 
 data_root = 'data/sthv2'
@@ -11,15 +11,8 @@ class_names = data_root + '/annotations/class_names.txt'
 model = dict(class_names=class_names,
              consistency=dict(
                  descriptions=data_root + '/descriptions/descriptions.json',
-                 loss_weight=1.0, num_per_class=2))
-max_epochs = 50
-train_cfg = dict(max_epochs=max_epochs, val_begin=max_epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
-         end=5, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=1e-5,
-         by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
-]
+                 loss_weight=1.0, num_per_class=8))  # DES_N 8 in the logs
+train_cfg = dict(val_begin={{_base_.max_epochs}})  # test the last epoch
 # 16-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
 # kshot data/sthv2/annotations/sthv2_train_list.txt --k 16 --seed 0 --out ...` to draw one):
 #   python tools/data/make_splits.py map \

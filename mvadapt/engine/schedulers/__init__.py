@@ -1,0 +1,3 @@
+from .warmup_cosine import WarmupCosineLR
+
+__all__ = ['WarmupCosineLR']
