@@ -305,3 +305,49 @@ def test_registry_build(tmp_path):
     evaluator.process(data_samples=hand_samples(), data_batch=None)
     metrics = evaluator.evaluate(3)
     assert metrics['val/direction_sensitive/t2v/MdR'] == 2.0
+
+
+def test_twin_accuracy_hand_computed(tmp_path):
+    twin_file = write_json(tmp_path / 'twins.json', {
+        'a.mp4': 'b.mp4', 'b.mp4': 'a.mp4',
+        'c.mp4': 'd.mp4', 'd.mp4': 'c.mp4'})
+    text = torch.eye(4)
+    samples = [
+        make_sample('a.mp4', torch.tensor([0.9, 0.1, 0, 0]), text[[0]]),
+        make_sample('b.mp4', torch.tensor([0.2, 0.8, 0, 0]), text[[1]]),
+        # c prefers d's caption: wrong; d ties: counts against the model
+        make_sample('c.mp4', torch.tensor([0, 0, 0.3, 0.7]), text[[2]]),
+        make_sample('d.mp4', torch.tensor([0, 0, 0.5, 0.5]), text[[3]]),
+        make_sample('e.mp4', torch.tensor([1.0, 0, 0, 0]), text[[0]]),
+    ]
+    m = run_metric(RetrievalMetric(twin_file=twin_file), samples)
+    assert m['twin/acc'] == 50.0 and m['twin/n'] == 4.0
+
+
+def test_an_order_invariant_model_gets_exactly_half(tmp_path):
+    """Twins are the same frames reversed: a mean-pooling model gives them
+    the same feature, so exactly one of each pair wins."""
+    rng = np.random.default_rng(0)
+    twins, samples = {}, []
+    for p in range(20):
+        video = rng.standard_normal(8).astype(np.float32)
+        caps = rng.standard_normal((2, 8)).astype(np.float32)
+        a, b = f'p{p}a.mp4', f'p{p}b.mp4'
+        twins[a], twins[b] = b, a
+        samples += [make_sample(a, video, caps[[0]]),
+                    make_sample(b, video, caps[[1]])]
+    m = run_metric(RetrievalMetric(twin_file=write_json(
+        tmp_path / 't.json', twins)), samples)
+    assert m['twin/acc'] == 50.0 and m['twin/n'] == 40.0
+
+
+def test_bad_twin_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match='twin_file'):
+        RetrievalMetric(twin_file=str(tmp_path / 'missing.json'))
+    with pytest.raises(ValueError, match='symmetric'):
+        RetrievalMetric(twin_file=write_json(tmp_path / 'a.json',
+                                             {'a.mp4': 'b.mp4'}))
+    metric = RetrievalMetric(twin_file=write_json(
+        tmp_path / 'b.json', {'x.mp4': 'y.mp4', 'y.mp4': 'x.mp4'}))
+    with pytest.raises(KeyError, match="'x.mp4'"):
+        run_metric(metric, hand_samples())

@@ -51,6 +51,15 @@ class RetrievalMetric(BaseMetric):
     ``retrieval/`` prefix): ``t2v/{R1,R5,R10,MdR,MnR}``,
     ``v2t/{R1,R5,R10,MdR,MnR}`` and ``rsum``.
 
+    With ``twin_file``, the metric also reports ``twin/acc``: for every video
+    ``v`` with a time-reversed twin ``v'`` (the same content played backwards,
+    captioned with the same template and the reversed motion), the percentage
+    of videos whose own first caption scores higher than the twin's first
+    caption (a tie counts against the model). A frame-order-invariant model
+    (mean pooling) encodes ``v`` and ``v'`` identically, so exactly one of
+    each pair is right: it scores 50 % by construction. ``twin/n`` is the
+    number of videos it averages over.
+
     With ``subset_file``, for every subset ``name`` the metric also reports
     ``name/t2v/*`` averaged over only the subset's captions (each still
     ranked against the full gallery) and ``name/v2t/*`` over the subset's
@@ -61,6 +70,9 @@ class RetrievalMetric(BaseMetric):
             ``{"<subset name>": {"<video key>": [caption indices]}}``; caption
             indices refer to the video's captions in annotation order.
             Defaults to None (no subsets).
+        twin_file (str, optional): Path of a JSON file
+            ``{"<video key>": "<twin video key>"}`` (MovingShapes writes
+            ``retrieval_{val,test}_twins.json``). Defaults to None.
         v2t_protocol (str): ``'video'`` (default; CLIP4Clip and the
             MV-Adapter authors: every video competes with its best-scoring
             caption, the protocol of the papers' MSVD V2T numbers) or
@@ -80,6 +92,7 @@ class RetrievalMetric(BaseMetric):
     def __init__(self,
                  subset_file: Optional[str] = None,
                  v2t_protocol: str = 'video',
+                 twin_file: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -95,6 +108,32 @@ class RetrievalMetric(BaseMetric):
         self.subsets = (
             self._load_subsets(subset_file)
             if subset_file is not None else {})
+        self.twin_file = twin_file
+        self.twins = (self._load_twins(twin_file)
+                      if twin_file is not None else {})
+
+    @staticmethod
+    def _load_twins(path: str) -> Dict[str, str]:
+        """Load and validate ``{video key: twin video key}`` (symmetric)."""
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'twin_file {path!r} does not exist')
+        with open(path, encoding='utf-8') as f:
+            try:
+                data = json.load(f)
+            except json.JSONDecodeError as e:
+                raise ValueError(
+                    f'twin_file {path!r} is not valid JSON: {e}') from e
+        if not isinstance(data, dict) or not all(
+                isinstance(k, str) and isinstance(v, str)
+                for k, v in data.items()):
+            raise ValueError(f'twin_file {path!r} must hold a JSON object '
+                             '{"<video key>": "<twin video key>"}')
+        for key, twin in data.items():
+            if twin == key or data.get(twin) != key:
+                raise ValueError(
+                    f'twin_file {path!r}: {key!r} -> {twin!r} is not a '
+                    'symmetric pair (the twin must map back to the video)')
+        return data
 
     @staticmethod
     def _load_subsets(path: str) -> Dict[str, Dict[str, List[int]]]:
@@ -225,6 +264,8 @@ class RetrievalMetric(BaseMetric):
         t2v_ranks, v2t_ranks = feature_retrieval_ranks(
             text.numpy(), video.numpy(), text_to_video, self.v2t_protocol)
         metrics = metrics_from_ranks(t2v_ranks, v2t_ranks)
+        if self.twins:
+            metrics.update(self._twin_accuracy(results, positions))
         for name, subset in self.subsets.items():
             text_idx, video_idx = [], []
             for key, indices in subset.items():
@@ -249,3 +290,21 @@ class RetrievalMetric(BaseMetric):
             metrics.update(
                 summarize_ranks(v2t_ranks[video_idx], f'{name}/v2t'))
         return metrics
+
+    def _twin_accuracy(self, results: List[dict],
+                       positions: Dict[str, int]) -> Dict[str, float]:
+        """``twin/acc``: own first caption scored above the twin's."""
+        correct = []
+        for key, twin in self.twins.items():
+            for k in (key, twin):
+                if k not in positions:
+                    raise KeyError(
+                        f'twin_file {self.twin_file!r} names video {k!r}, '
+                        'which is not among the evaluated videos (unknown '
+                        'key, or evaluation ran on part of the data)')
+            video = results[positions[key]]['video_feature']
+            own = results[positions[key]]['text_feature'][0] @ video
+            other = results[positions[twin]]['text_feature'][0] @ video
+            correct.append(bool(own > other))
+        return {'twin/acc': 100.0 * sum(correct) / len(correct),
+                'twin/n': float(len(correct))}
