@@ -13,7 +13,7 @@ model = dict(
     clip=dict(arch={{_base_.tiny_clip_arch}},
               pretrained='work_dirs/demo/tiny_clip_static.safetensors',
               max_words=16, frozen=True),
-    adapter=dict(type='MSTA', m=32, scale=0.005, grad_scaling=True),
+    adapter=dict(type='MSTA', m=32, scale=0.005),
     num_frames=8,
     template='a video of a {}.',
     class_names=data_root + '/b2n/base_class_names.txt',
@@ -69,7 +69,8 @@ test_evaluator = val_evaluator
 
 optim_wrapper = dict(type='OptimWrapper', _delete_=True,
                      optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.98),
-                                    eps=1e-8, weight_decay=1e-3))
+                                    eps=5e-11,  # 1e-8 x lambda
+                                    weight_decay=1e-3))
 max_epochs = 3
 warmup_epochs = 1
 train_cfg = dict(max_epochs=max_epochs, val_begin=1, val_interval=2)

@@ -8,7 +8,8 @@
 # file).
 _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_kinetics400-b2n-split1-rgb.py']
 model = dict(clip=dict(frozen=False), adapter=None, consistency=None)
-optim_wrapper = dict(optimizer=dict(lr=2e-6, weight_decay=0.2))
+# no adapter: ViFi-CLIP's AdamW eps 1e-8 (MSTA's recipe uses 1e-8 x lambda)
+optim_wrapper = dict(optimizer=dict(lr=2e-6, eps=1e-8, weight_decay=0.2))
 train_cfg = dict(max_epochs=12)
 param_scheduler = [  # replaces the MSTA schedule
     dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,

@@ -1,7 +1,7 @@
 from .base import (AdapterHook, AdapterInjector, AfterFFN, Bottleneck,
                    FrameContext, ParallelToBlock, QuickGELU,
                    TinyTransformerBlock)
-from .msta import MSTA, MSTABlock, scale_grad
+from .msta import MSTA, MSTABlock
 from .mv_adapter import (CrossModalityTying, MVAdapter, TemporalAdaptation,
                          TextAdapter)
 
@@ -9,5 +9,5 @@ __all__ = [
     'AdapterHook', 'AdapterInjector', 'AfterFFN', 'Bottleneck',
     'FrameContext', 'ParallelToBlock', 'QuickGELU', 'TinyTransformerBlock',
     'CrossModalityTying', 'MSTA', 'MSTABlock', 'MVAdapter',
-    'TemporalAdaptation', 'TextAdapter', 'scale_grad'
+    'TemporalAdaptation', 'TextAdapter'
 ]

@@ -12,10 +12,17 @@ encoders a parallel branch reads the block's pre-attention input
 ``W_s`` (m x m) is shared by the video and text branch of a block; ``W_ut``
 is a grouped 1-D convolution over the frames (kernel 3, m -> D channels,
 ``gcd(m, D)`` groups: depthwise, i.e. ``m`` groups, when m divides D, as for
-the paper's m = 256 with ViT-B's D = 768), applied per token position. The
-forward contribution is scaled by lambda, while the gradient into the adapter
-input is multiplied by lambda and the gradient at its output by 1/lambda, so
-the adapter weights train at unit gradient scale.
+the paper's m = 256 with ViT-B's D = 768), applied per token position.
+
+Gradients are plain autograd. The Multi-Modal Adapter design MSTA builds on
+also rescales them (x lambda into the adapter input, x 1/lambda at its
+output), which multiplies every adapter parameter's gradient by 1/lambda and
+leaves the backbone's unchanged. Under AdamW that changes nothing but the
+weight of ``eps``: it is AdamW with ``eps * lambda`` (and, with gradient
+clipping, a threshold times lambda), so it is not implemented and the MSTA
+configs use ``eps = 1e-8 * lambda`` (``configs/msta/README.md``;
+``tests/models/adapters/test_msta.py`` shows the two give the same
+parameters).
 """
 import math
 from typing import Optional
@@ -25,24 +32,6 @@ from torch import nn
 
 from mvadapt.registry import MODELS
 from .base import AdapterInjector, FrameContext, ParallelToBlock
-
-
-class _ScaleGrad(torch.autograd.Function):
-    """Identity in the forward pass; multiplies the gradient by ``scale``."""
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor, scale: float) -> torch.Tensor:
-        ctx.scale = scale
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor):
-        return grad * ctx.scale, None
-
-
-def scale_grad(x: torch.Tensor, scale: float) -> torch.Tensor:
-    """``x`` unchanged, its gradient multiplied by ``scale``."""
-    return _ScaleGrad.apply(x, scale)
 
 
 def _kaiming(linear: nn.Module) -> None:
@@ -122,9 +111,9 @@ class MSTA(AdapterInjector):
         start_layer (int): First adapted block (0-based). Defaults to 0.
         end_layer (int, optional): Last adapted block (inclusive); None means
             the last. Defaults to None.
-        scale (float): lambda. Defaults to 0.005.
-        grad_scaling (bool): Train the adapter at unit gradient scale (the
-            paper's rule). Defaults to True.
+        scale (float): lambda, the weight of the adapter output. Defaults
+            to 0.005. (With AdamW, use ``eps = 1e-8 * lambda`` for the MMA
+            gradient-scaling rule; see the module docstring.)
         video (bool): Adapters in the vision tower. Defaults to True.
         text (bool): Adapters in the text tower. Defaults to True.
         shared (bool): Share the middle layer across modalities. Defaults to
@@ -134,8 +123,7 @@ class MSTA(AdapterInjector):
 
     def __init__(self, backbone, m: int = 256, start_layer: int = 0,
                  end_layer: Optional[int] = None, scale: float = 0.005,
-                 grad_scaling: bool = True, video: bool = True,
-                 text: bool = True, shared: bool = True,
+                 video: bool = True, text: bool = True, shared: bool = True,
                  kernel_size: int = 3) -> None:
         super().__init__()
         if not (video or text):
@@ -150,7 +138,6 @@ class MSTA(AdapterInjector):
                              f'{start_layer}..{end_layer}')
         self.layers = list(range(start_layer, end_layer + 1))
         self.scale = scale
-        self.grad_scaling = grad_scaling
         self.context: FrameContext = backbone.frame_context
         v_width = clip.visual.transformer.width if video else 0
         t_width = clip.transformer.width if text else 0
@@ -169,15 +156,10 @@ class MSTA(AdapterInjector):
 
     def branch(self, key, a: torch.Tensor) -> torch.Tensor:
         modality, i = key
-        lam = self.scale
-        if self.grad_scaling:
-            a = scale_grad(a, lam)
         block = self.blocks[str(i)]
         out = block.forward_video(a, self.context.num_frames) \
             if modality == 'video' else block.forward_text(a)
-        if self.grad_scaling:
-            out = scale_grad(out, 1.0 / lam)
-        return lam * out
+        return self.scale * out
 
     def extra_repr(self) -> str:
         return f'layers={self.layers}, scale={self.scale}'
