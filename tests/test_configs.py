@@ -105,7 +105,7 @@ def test_sthv2_trains_without_flips(path):
     """A horizontal flip mirrors SSv2's left/right classes."""
     cfg = Config.fromfile(path)
     steps = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
-    assert 'Flip' not in steps and 'RandomResizedCrop' in steps
+    assert 'Flip' not in steps and 'MultiScaleCrop' in steps
 
 
 @pytest.mark.parametrize('path', [
@@ -126,6 +126,77 @@ def test_msta_schedules_follow_the_logs(path):
     if 'shot-rgb' in path and 'zero-shot' not in path:
         n = 2 if 'hmdb51' in path else 8
         assert cfg.model.consistency.num_per_class == n
+
+
+MSTA_TRAINING = [p for p in CONFIGS if osp.basename(p).startswith(
+    ('msta_vit', 'vificlip_vit')) and 'zero-shot-pre_' not in p]
+
+
+@pytest.mark.parametrize('path', MSTA_TRAINING,
+                         ids=lambda p: osp.basename(p))
+def test_msta_augmentation_is_vificlips(path):
+    """ViFi-CLIP's training crop (short side 256, MultiScaleCrop of
+    1/.875/.75/.66 of it, resized to 224), its colour jitter and grayscale,
+    and its single-view test (short side 256, centre crop 224)."""
+    cfg = Config.fromfile(path)
+    steps = cfg.train_dataloader.dataset.pipeline
+    i = [s['type'] for s in steps].index('MultiScaleCrop')
+    assert steps[i - 1] == dict(type='Resize', scale=(-1, 256))
+    assert steps[i] == dict(type='MultiScaleCrop', input_size=224,
+                            scales=(1, 0.875, 0.75, 0.66), random_crop=False,
+                            max_wh_scale_gap=1)
+    assert steps[i + 1] == dict(type='Resize', scale=(224, 224),
+                                keep_ratio=False)
+    rest = steps[i + 2:]
+    if 'sthv2' not in path:
+        assert rest.pop(0) == dict(type='Flip', flip_ratio=0.5)
+    assert rest[:2] == [
+        dict(type='RandomApply', prob=0.8, transforms=[dict(
+            type='TorchVisionWrapper', op='ColorJitter', brightness=0.4,
+            contrast=0.4, saturation=0.2, hue=0.1)]),
+        dict(type='ClipRandomGrayscale', prob=0.2)]
+    val = [s for s in cfg.val_dataloader.dataset.pipeline
+           if s['type'] in ('Resize', 'CenterCrop', 'ThreeCrop')]
+    assert val == [dict(type='Resize', scale=(-1, 256)),
+                   dict(type='CenterCrop', crop_size=224)], path
+
+
+def test_msta_training_augmentation_runs():
+    """The training steps after decoding, on a 320x240 clip: 224 x 224
+    frames cut from one of MultiScaleCrop's fixed regions, colour-jittered
+    alike (one draw per clip)."""
+    import numpy as np
+    from mmcv.transforms import Compose
+    from mmengine.registry import DefaultScope
+    cfg = Config.fromfile(MSTA_TRAINING[0])
+    steps = cfg.train_dataloader.dataset.pipeline
+    start = [s['type'] for s in steps].index('DecordDecode') + 1
+    with DefaultScope.overwrite_default_scope('mvadapt'):
+        pipeline = Compose([registry.TRANSFORMS.build(s)
+                            for s in steps[start:-2]])  # up to FormatShape
+    rng = np.random.default_rng(0)
+    frame = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    crops = set()
+    for _ in range(10):
+        out = pipeline(dict(imgs=[frame.copy() for _ in range(4)],
+                            img_shape=(240, 320), original_shape=(240, 320),
+                            modality='RGB'))
+        assert len(out['imgs']) == 4
+        assert all(img.shape == (224, 224, 3) for img in out['imgs'])
+        # copies of a frame stay copies of one frame
+        assert all((img == out['imgs'][0]).all() for img in out['imgs'])
+        crops.add(tuple(int(v) for v in out['crop_bbox']))
+    # short side 256: the crop side is 256, 224, 192 or 168 (x .66), never
+    # a small random area as with RandomResizedCrop(0.08-1)
+    sides = {c[2] - c[0] for c in crops} | {c[3] - c[1] for c in crops}
+    assert sides <= {256, 224, 192, 168} and len(crops) > 1
+    jitter = [s for s in steps if s['type'] == 'RandomApply'][0]
+    with DefaultScope.overwrite_default_scope('mvadapt'):
+        jitter = registry.TRANSFORMS.build(jitter['transforms'][0])
+    clip = [frame[:224, :224].copy() for _ in range(4)]
+    out = jitter(dict(imgs=[f.copy() for f in clip]))['imgs']
+    assert not np.array_equal(out[0], clip[0])  # it jitters (numpy 2 too)
+    assert all((img == out[0]).all() for img in out)  # one draw per clip
 
 
 def test_retrieval_benchmarks_sample_at_1fps_with_a_mask():

@@ -1,9 +1,18 @@
 # Action recognition in the ViFi-CLIP / MSTA protocol: 8 segments (TSN-style
-# sampling), 224 px, colour jitter (p 0.8) and grayscale (p 0.2) in training;
-# multi-view testing (clips x 3 crops; test_clips set per dataset).
+# sampling), 224 px. Training as ViFi-CLIP's datasets/build.py: short side
+# 256, MultiScaleCrop (scales 1, .875, .75, .66 of the short side, fixed
+# corner/centre positions) resized to 224, horizontal flip, colour jitter
+# (brightness .4, contrast .4, saturation .2, hue .1; p 0.8) and grayscale
+# (p 0.2), one draw per clip. Single-view test: short side 256, centre crop
+# 224; multi-view test configs: short side 224, three 224 crops (as
+# ViFi-CLIP's 3-crop test). See configs/msta/README.md, "Deviations".
 dataset_type = 'VideoDataset'
 num_frames = 8
 test_clips = 1
+# torchvision's ColorJitter (as ViFi-CLIP), one draw for the whole clip;
+# MMAction2's own ColorJitter fails on numpy >= 2 (negative hue offsets)
+color_jitter = dict(type='TorchVisionWrapper', op='ColorJitter',
+                    brightness=0.4, contrast=0.4, saturation=0.2, hue=0.1)
 
 train_pipeline = [
     dict(type='DecordInit'),
@@ -11,11 +20,12 @@ train_pipeline = [
          num_clips=num_frames),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
-    dict(type='RandomResizedCrop'),
+    dict(type='MultiScaleCrop', input_size=224,
+         scales=(1, 0.875, 0.75, 0.66), random_crop=False,
+         max_wh_scale_gap=1),
     dict(type='Resize', scale=(224, 224), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
-    dict(type='RandomApply', transforms=[dict(type='ColorJitter')],
-         prob=0.8),
+    dict(type='RandomApply', transforms=[color_jitter], prob=0.8),
     dict(type='ClipRandomGrayscale', prob=0.2),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
@@ -25,7 +35,7 @@ test_pipeline = [
     dict(type='SampleFrames', clip_len=1, frame_interval=1,
          num_clips=num_frames, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
+    dict(type='Resize', scale=(-1, 256)),
     dict(type='CenterCrop', crop_size=224),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
