@@ -31,8 +31,9 @@ holds after that ``Resize``), and the frame selection ``fps``:
   them); the sampler then runs on this K fps video, as it would on a video
   re-encoded to K fps (``tools/data/compress_videos.py``), but without a
   lossy re-encode. Training samples among K candidates per second instead of
-  all of them. For ``FpsSample(fps=1)`` and an odd K that divides the
-  video's frame rate, test-mode sampling picks the same frames as decoding.
+  all of them. For ``FpsSample(fps=1)``, K = 3 and videos of at least one
+  second whose frame rate is a multiple of 3 (24, 30, 60 fps), test-mode
+  sampling picks the same frames as decoding (tested).
 
 The numpy ``.npy`` format (NEP 1, stable since 2007, read and written by
 numpy itself) was chosen over HDF5, zarr or LMDB: it needs no new

@@ -287,3 +287,20 @@ def test_undecodable_video_is_reported_and_the_rest_kept(videos, cache_dir,
     assert ds[i] is not None and broken in ds.failed_videos
     assert 'could not be decoded when the frame cache' in \
         ds.failed_videos[broken]
+
+
+@pytest.mark.parametrize('avg_fps', [9, 24, 30, 60])
+def test_fps3_cache_keeps_fps_sample_test_frames(avg_fps):
+    # the documented promise: on a 3 fps cache, FpsSample(fps=1) test-mode
+    # sampling picks the decode path's frames for videos of >= 1 s whose
+    # frame rate is a multiple of 3
+    from mvadapt.datasets.transforms import FpsSample
+    for max_frames in (4, 12):
+        sample = FpsSample(max_frames=max_frames, fps=1, test_mode=True)
+        for total in range(avg_fps, 20 * avg_fps, 7):
+            a = sample(dict(total_frames=total, avg_fps=avg_fps))
+            grid, fps = fc.cached_frame_indices(total, avg_fps, 3)
+            b = sample(dict(total_frames=len(grid), avg_fps=fps))
+            assert grid[b['frame_inds']].tolist() == \
+                a['frame_inds'].tolist(), (total, max_frames)
+            assert b['video_mask'].tolist() == a['video_mask'].tolist()
