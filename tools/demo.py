@@ -7,7 +7,11 @@
 Stages (each runs the ``tools/train.py`` / ``tools/test.py`` a user would
 run and keeps its own work dir with logs, config dump and checkpoints):
 
-1. ``data``       generate MovingShapes (``tools/data/moving_shapes.py``);
+1. ``data``       generate MovingShapes (``tools/data/moving_shapes.py``)
+                  and decode it once into a frame cache
+                  (``tools/data/build_frame_cache.py``), which every later
+                  stage reads instead of decoding (``--no-frame-cache``:
+                  decode, as without a cache; same frames, same results);
 2. ``pretrain``   pretrain a tiny CLIP on the static image-caption set and
                   extract its OpenCLIP weights;
 3. ``zero-shot``  evaluate that CLIP, frozen, on the motion test set;
@@ -89,12 +93,17 @@ FULL_METHODS = ('zero-shot', 'clip4clip', 'mv-adapter',
 FULL_SEEDS = (0, 1, 2)
 
 
-def load_generator():
-    path = osp.join(ROOT, 'tools', 'data', 'moving_shapes.py')
-    spec = importlib.util.spec_from_file_location('moving_shapes', path)
+def load_tool(name):
+    """A script of tools/data/ as a module (tools is not a package)."""
+    path = osp.join(ROOT, 'tools', 'data', name + '.py')
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator():
+    return load_tool('moving_shapes')
 
 
 def run(cmd, log_path):
@@ -117,6 +126,47 @@ def data_options(data_root, splits=('train', 'val', 'test'), subsets=True):
         opts.append('test_evaluator.subset_file='
                     f'{data_root}/retrieval_test_subsets.json')
     return opts
+
+
+def cache_options(args, splits=('train', 'val', 'test')):
+    """``--cfg-options`` reading the frame cache the data stage builds."""
+    if args.no_frame_cache:
+        return []
+    return [f'{s}_dataloader.dataset.frame_cache={frame_cache_dir(args)}'
+            for s in splits]
+
+
+def frame_cache_dir(args):
+    return osp.join(args.data_root, 'frame_cache')
+
+
+def build_frame_cache(args):
+    """Decode every video the demo reads once (one cache, one spec: all
+    the demo's pipelines decode with decord and resize to 32x32)."""
+    tool = load_tool('build_frame_cache')
+
+    def opts(strings):
+        return dict(o.split('=', 1) for o in strings)
+
+    root = args.data_root
+    configs = [
+        (PRETRAIN_CFG, opts(data_options(root, ('train', 'test'), False) +
+                            cache_options(args, ('train', 'test')))),
+        (METHODS['clip4clip'][1], opts(data_options(root) +
+                                       cache_options(args)))]
+    if root == osp.join(ROOT, 'data', 'moving_shapes'):  # b2n names it
+        configs.append((B2N_CFG, opts(cache_options(args))))
+    if tool.build(tool.collect(configs)):
+        raise SystemExit('Some demo videos could not be decoded (listed '
+                         'above); regenerate the data with --stages data.')
+
+
+def require_frame_cache(args):
+    if not args.no_frame_cache and not osp.isfile(
+            osp.join(frame_cache_dir(args), 'manifest.json')):
+        raise SystemExit(f'No frame cache in {frame_cache_dir(args)}: run the '
+                         'data stage first (--stages data,...) or pass '
+                         '--no-frame-cache.')
 
 
 def find_checkpoint(work_dir, pattern):
@@ -160,13 +210,14 @@ def run_method(name, seed, args, clip_file):
     if trains:
         opts = pretrained + extra if name.startswith('b2n') else \
             data_options(args.data_root) + pretrained + extra
-        train(config, wd, seed, opts)
+        train(config, wd, seed, opts + cache_options(args))
         best = find_checkpoint(wd, 'best_*.pth')
     if name.startswith('b2n'):  # recognition configs name their files
         test_opts = pretrained + extra
     else:
         test_opts = data_options(args.data_root, ('test', )) + pretrained + \
             extra
+    test_opts += cache_options(args, ('test', ))
     metrics = test(config, wd, test_opts, best if trains else None)
     params_file = osp.join(wd, 'params.json')
     if trains:
@@ -271,6 +322,9 @@ def main():
                         help='MovingShapes preset (demo or tiny)')
     parser.add_argument('--seed', type=int, default=0,
                         help='training seed (single-seed demo)')
+    parser.add_argument('--no-frame-cache', action='store_true',
+                        help='decode the videos in every stage instead of '
+                        'reading the frame cache the data stage builds')
     parser.add_argument('--resume', action='store_true',
                         help='reuse the results of runs that finished in an '
                         'earlier invocation (same work dir)')
@@ -293,13 +347,17 @@ def main():
     if 'data' in stages:
         t0 = time.time()
         load_generator().generate(args.data_root, seed=0, preset=args.preset)
+        if not args.no_frame_cache:
+            build_frame_cache(args)
         timings['data'] = time.time() - t0
 
     if 'pretrain' in stages:
+        require_frame_cache(args)
         t0 = time.time()
         wd = osp.join(args.work_dir, 'pretrain')
         train(PRETRAIN_CFG, wd, 0, data_options(
-            args.data_root, ('train', 'test'), subsets=False))
+            args.data_root, ('train', 'test'), subsets=False) +
+            cache_options(args, ('train', 'test')))
         ckpt = find_checkpoint(wd, 'epoch_*.pth')
         run([sys.executable, 'tools/model_converters/extract_clip.py', ckpt,
              clip_file], osp.join(wd, 'extract_stdout.log'))
@@ -322,6 +380,8 @@ def main():
     if methods and not osp.isfile(clip_file):
         raise SystemExit(f'{clip_file} is missing: run the pretrain stage '
                          'first (--stages pretrain,...)')
+    if methods:
+        require_frame_cache(args)
     rows = []
     # Seed-major order: every method gets seed 0 before any gets seed 1.
     runs = [(name, seed) for seed in seeds for name in methods

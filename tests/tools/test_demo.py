@@ -87,3 +87,17 @@ def test_retrieval_seed_table(demo):
                         '5.0 ± 1.4 | 21.0 ± 1.4 |')
     # a metric a method did not report is n/a, not a number
     assert lines[3] == '| ZS | 1.50 | 0 | 5.0 | n/a | n/a | n/a |'
+
+
+def test_stages_read_the_frame_cache_of_the_data_stage(demo, tmp_path):
+    args = SimpleNamespace(data_root=str(tmp_path), no_frame_cache=False)
+    cache = str(tmp_path / 'frame_cache')
+    assert demo.cache_options(args, ('train', 'test')) == [
+        f'train_dataloader.dataset.frame_cache={cache}',
+        f'test_dataloader.dataset.frame_cache={cache}']
+    with pytest.raises(SystemExit, match='No frame cache in .*run the data '
+                       'stage first'):
+        demo.require_frame_cache(args)
+    args.no_frame_cache = True  # decode instead
+    assert demo.cache_options(args) == []
+    demo.require_frame_cache(args)
