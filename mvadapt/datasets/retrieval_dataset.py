@@ -127,9 +127,12 @@ class RetrievalDataset(FrameCacheMixin, BaseActionDataset):
                          test_mode=test_mode, max_refetch=max_refetch,
                          **kwargs)
 
+    #: The ``data_prefix`` key of the media folder.
+    prefix_key = 'video'
+
     def load_data_list(self) -> List[dict]:
         data = load_video_text_json(self.ann_file)
-        prefix = self.data_prefix.get('video', '')
+        prefix = self.data_prefix.get(self.prefix_key, '')
         self.num_videos = len(data)
         data_list = []
         for video_idx, (video, captions) in enumerate(data.items()):
