@@ -17,9 +17,10 @@ it)::
 (mvadapt) or ``PyAVInit``/``Decode`` (MMAction2; it sets no ``avg_fps``, so
 only with ``UniformSample``, e.g. ``--mmaction2``) instead of decord;
 ``--frame-cache DIR`` reads the clips from a frame cache of the video
-(``mvadapt/datasets/frame_cache.py``; built first if needed, DIR must be a
-folder above the video, default ``frame_cache`` beside it, ``--cache-fps K``
-caches K frames per second instead of every frame); ``--mmaction2`` measures
+(``mvadapt/datasets/frame_cache.py``; the video is added to it first if
+needed, a cache of another spec is refused; DIR must be a folder above the
+video, default ``frame_cache`` beside it; ``--cache-fps K`` caches K frames
+per second instead of every frame); ``--size 0`` keeps the config's sizes; ``--mmaction2`` measures
 MMAction2's stock CLIP4Clip training pipeline (``UniformSample`` 12,
 ``Resize`` short side 256, ``CenterCrop`` 224) unchanged instead of ours.
 
@@ -204,9 +205,10 @@ def cached_pipeline(steps: list, video: str, cache_dir: str,
         cache = FrameCache.open(cache_dir)
         cache.check_spec(spec)
         cache.entry(video)
-    except FrameCacheError:
+    except FrameCacheError:  # missing, or without this (current) video;
+        # a cache of another spec is refused, never emptied
         res = build_frame_cache(cache_dir, [video], spec, workers=1,
-                                progress=False, overwrite=True,
+                                progress=False,
                                 log=print if verbose else (lambda *a: None))
         if res['failed']:
             raise RuntimeError(f"could not cache {video}: {res['failed']}")
@@ -270,7 +272,8 @@ def parse_args(argv=None):
     p.add_argument('--repeat', type=int, default=3,
                    help='timed repeats; the median is reported')
     p.add_argument('--size', type=int, default=224,
-                   help='Resize short side and CenterCrop size')
+                   help="Resize short side and CenterCrop size (0: the "
+                   "config's own)")
     p.add_argument('--config', default=DEFAULT_CONFIG,
                    help='config whose train_pipeline is measured')
     p.add_argument('--mmaction2', action='store_true',
@@ -317,7 +320,7 @@ def main(argv=None) -> int:
     print(f'video:   {args.video}: {i["width"]}x{i["height"]}, '
           f'{i["fps"]:g} fps, {i["duration"]:.2f} s, {i["frames"]} frames, '
           f'{i["codec"]}, {i["bytes"] / 1024:.1f} KiB')
-    config, size = args.config, args.size
+    config, size = args.config, args.size or None
     if args.mmaction2:
         config, size = mmaction2_config(), None
     frame_cache = args.frame_cache
