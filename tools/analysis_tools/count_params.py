@@ -2,9 +2,11 @@
 
     python tools/analysis_tools/count_params.py CONFIG [--cfg-options k=v ...]
 
-Builds the model with random weights (no download: ``clip.pretrained`` is set
-to None) and prints, per group, trainable and total parameters and the
-trainable share of CLIP's parameters (the reference of the papers' tables).
+Builds the model without weights and without its data (on PyTorch's
+``meta`` device, no memory is allocated: ``clip.pretrained`` is set to None;
+class-name and description files are not read) and prints, per group,
+trainable and total parameters and the trainable share of CLIP's parameters
+(the reference of the papers' tables).
 """
 import argparse
 from collections import OrderedDict
@@ -37,18 +39,25 @@ def count(model) -> 'OrderedDict[str, list]':
     return groups
 
 
-def main():
+def build_without_weights(config: str, cfg_options=None):
+    """The model of ``config`` on the meta device (shapes only)."""
+    import torch
+    register_all_modules()
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if 'clip' in cfg.model:
+        cfg.model.clip.pretrained = None
+    with torch.device('meta'):
+        return MODELS.build(cfg.model)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[1])
     parser.add_argument('config')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args()
-    register_all_modules()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    if 'clip' in cfg.model:
-        cfg.model.clip.pretrained = None
-    model = MODELS.build(cfg.model)
+    args = parser.parse_args(argv)
+    model = build_without_weights(args.config, args.cfg_options)
     groups = count(model)
     clip_total = sum(p.numel() for p in model.backbone.clip.parameters())
     width = max(len(k) for k in groups) + 2

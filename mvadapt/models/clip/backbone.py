@@ -98,8 +98,11 @@ def _build_open_clip(arch: Union[str, dict], pretrained: Optional[str],
         raise ValueError(f'Unknown OpenCLIP architecture {arch!r}; choose one '
                          'of open_clip.list_models() or give a dict.')
     try:
+        # on the current default device (meta when only shapes are wanted,
+        # e.g. tools/analysis_tools/count_params.py)
         model = open_clip.create_model(
-            arch, pretrained=pretrained, cache_dir=cache_dir)
+            arch, pretrained=pretrained, cache_dir=cache_dir,
+            device=torch.get_default_device())
     except RuntimeError as e:
         if pretrained is not None and not is_file:
             raise RuntimeError(

@@ -1,5 +1,5 @@
 """Action recognition with CLIP: the classifier is the text encoder."""
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -75,10 +75,11 @@ class CLIPRecognizer(BaseModel):
                 adapter, default_args=dict(backbone=self.backbone))
         self.num_frames = num_frames
         self.template = template
-        self.class_names = read_class_names(class_names)
-        self.test_class_names = read_class_names(
-            test_class_names) if test_class_names is not None else \
-            self.class_names
+        # Class names and descriptions are read when first needed, not here,
+        # so a model builds without its data (count_params.py, benchmarks).
+        self._class_names_arg = class_names
+        self._test_class_names_arg = test_class_names
+        self._names_cache = {}
         # where the names came from, for error messages: the file or the arg
         train_src = class_names if isinstance(class_names, str) else \
             'class_names'
@@ -90,15 +91,31 @@ class CLIPRecognizer(BaseModel):
             context_length=self.backbone.max_words)
         self.consistency = None
         if consistency is not None:
-            from mvadapt.utils.descriptions import load_descriptions
             consistency = dict(consistency)
-            desc = consistency.pop('descriptions')
-            self._descriptions = load_descriptions(
-                desc, self.class_names,
-                num_per_class=consistency.pop('num_per_class', None))
+            self._description_args = (
+                consistency.pop('descriptions'),
+                consistency.pop('num_per_class', None))
             self.consistency = MODELS.build(
                 dict(type='ConsistencyLoss', **consistency))
         self._test_classifier = None
+
+    @property
+    def class_names(self) -> List[str]:
+        """Training classes (read from their file on first use)."""
+        if 'train' not in self._names_cache:
+            self._names_cache['train'] = read_class_names(
+                self._class_names_arg)
+        return self._names_cache['train']
+
+    @property
+    def test_class_names(self) -> List[str]:
+        """Evaluation classes (the training ones unless set)."""
+        if self._test_class_names_arg is None:
+            return self.class_names
+        if 'test' not in self._names_cache:
+            self._names_cache['test'] = read_class_names(
+                self._test_class_names_arg)
+        return self._names_cache['test']
 
     # -------------------------------------------------------------- helpers
     def _labels(self, data_samples, num_classes: int,
@@ -129,10 +146,16 @@ class CLIPRecognizer(BaseModel):
                     'the file it was made with.')
 
     def tokenize(self, texts: Sequence[str]) -> torch.Tensor:
-        tokens = self._tokenizer(list(texts),
-                                 context_length=self.backbone.max_words)
-        return torch.as_tensor(tokens, dtype=torch.long,
-                               device=self.backbone.logit_scale.device)
+        """Token ids ``[n, L]`` cut to the longest text (at most
+        ``max_words``): the text feature is read at the end-of-text token
+        under a causal mask, so trailing padding changes nothing but the
+        cost (class prompts are a few tokens, not 77)."""
+        tokens = torch.as_tensor(
+            self._tokenizer(list(texts),
+                            context_length=self.backbone.max_words),
+            dtype=torch.long, device=self.backbone.logit_scale.device)
+        length = int((tokens != 0).sum(1).max())
+        return tokens[:, :length]
 
     def class_embeddings(self, names: Sequence[str]) -> torch.Tensor:
         """``[C, D]`` normalised text embeddings of the class prompts."""
@@ -142,6 +165,10 @@ class CLIPRecognizer(BaseModel):
     def _description_targets(self):
         """Frozen-branch mean embeddings of the descriptions (cached)."""
         if not hasattr(self, '_desc_spatial'):
+            from mvadapt.utils.descriptions import load_descriptions
+            descriptions, num_per_class = self._description_args
+            self._descriptions = load_descriptions(
+                descriptions, self.class_names, num_per_class=num_per_class)
             ctx = self.adapter.disabled() if self.adapter is not None else \
                 torch.no_grad()
             truncated = 0
@@ -152,7 +179,8 @@ class CLIPRecognizer(BaseModel):
                     for texts in self._descriptions[kind]:
                         tokens = self.tokenize(texts)
                         # a full last slot means the text was cut to fit
-                        truncated += int((tokens[:, -1] != 0).sum())
+                        if tokens.shape[1] == self.backbone.max_words:
+                            truncated += int((tokens[:, -1] != 0).sum())
                         per_class.append(F.normalize(
                             self.backbone.encode_text(tokens).mean(0),
                             dim=-1))

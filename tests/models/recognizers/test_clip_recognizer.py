@@ -137,7 +137,28 @@ def test_truncated_descriptions_are_reported(tmp_path):
 
 
 def test_bad_class_names_and_template(tmp_path):
+    # the model builds without its data (parameter counts, benchmarks) ...
+    model = build(class_names=str(tmp_path / 'none.txt'),
+                  consistency=dict(descriptions=str(tmp_path / 'd.json')))
+    assert model.count_parameters()['trainable'] > 0
+    # ... and says which file is missing when the names are first needed
     with pytest.raises(FileNotFoundError, match='class-names file'):
-        build(class_names=str(tmp_path / 'none.txt'))
+        model.class_names
+    with pytest.raises(FileNotFoundError, match='class-names file'):
+        model(**model.data_preprocessor(batch(model), False), mode='loss')
     with pytest.raises(ValueError, match='template'):
         build(template='a video')
+
+
+def test_prompts_are_tokenised_to_their_length():
+    """Trailing padding is cut: same features, fewer tokens than max_words."""
+    model = build().eval()
+    prompts = [model.template.format(n) for n in CLASSES]
+    tokens = model.tokenize(prompts)
+    assert tokens.shape[1] < model.backbone.max_words
+    full = torch.zeros(len(prompts), model.backbone.max_words,
+                       dtype=torch.long)
+    full[:, :tokens.shape[1]] = tokens
+    with torch.no_grad():
+        torch.testing.assert_close(model.backbone.encode_text(tokens),
+                                   model.backbone.encode_text(full))
