@@ -63,6 +63,10 @@ def merge_args(cfg: Config, args) -> Config:
         check_checkpoint(args.checkpoint)
     cfg.load_from = None if is_adapter else args.checkpoint
     cfg.resume = False
+    # options first: `--dump` turns test_evaluator into a list, which
+    # `--cfg-options test_evaluator.subset_file=...` could then not address
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError('--dump must be a .pkl file')
@@ -72,8 +76,6 @@ def merge_args(cfg: Config, args) -> Config:
             cfg.test_evaluator = [*evaluator, dump_metric]
         else:
             cfg.test_evaluator = [evaluator, dump_metric]
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     setup_distributed(cfg, args.launcher)
     return cfg
 

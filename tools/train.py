@@ -102,9 +102,29 @@ def main():
     runner.train()
     if runner.rank == 0:
         print(f'\nTraining finished. Work dir: {osp.abspath(cfg.work_dir)} '
-              '(logs, config dump, checkpoints).\nEvaluate with: python '
-              f'tools/test.py {args.config} '
-              f'{osp.join(cfg.work_dir, "<checkpoint>.pth")}')
+              '(logs, config dump, checkpoints).')
+        best = final_checkpoint(runner)
+        if best is not None:
+            print(f'Checkpoint to evaluate: {best}\nEvaluate with: python '
+                  f'tools/test.py {args.config} {best}')
+        adapter = osp.join(cfg.work_dir, 'adapter.safetensors')
+        if osp.isfile(adapter):
+            print(f'Task file (adapter only): {osp.abspath(adapter)}')
+
+
+def final_checkpoint(runner):
+    """The checkpoint the run selected (``save_best``) or else its last."""
+    hook = next((h for h in runner.hooks
+                 if type(h).__name__ == 'CheckpointHook'), None)
+    best = getattr(hook, 'best_ckpt_path', None) if hook else None
+    if best and osp.isfile(best):
+        return osp.abspath(best)
+    paths = getattr(hook, 'best_ckpt_path_dict', None) or {}
+    for path in paths.values():
+        if path and osp.isfile(path):
+            return osp.abspath(path)
+    latest = find_latest_checkpoint(runner.work_dir)
+    return osp.abspath(latest) if latest else None
 
 
 if __name__ == '__main__':

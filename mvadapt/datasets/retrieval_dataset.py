@@ -126,6 +126,8 @@ class RetrievalDataset(FrameCacheMixin, BaseActionDataset):
         super().__init__(ann_file, pipeline=pipeline, data_prefix=data_prefix,
                          test_mode=test_mode, max_refetch=max_refetch,
                          **kwargs)
+        # metrics resolve their relative files (subsets, twins) against it
+        self._metainfo['data_root'] = self.data_root
 
     #: The ``data_prefix`` key of the media folder.
     prefix_key = 'video'

@@ -351,3 +351,22 @@ def test_bad_twin_files(tmp_path):
         tmp_path / 'b.json', {'x.mp4': 'y.mp4', 'y.mp4': 'x.mp4'}))
     with pytest.raises(KeyError, match="'x.mp4'"):
         run_metric(metric, hand_samples())
+
+
+def test_relative_files_follow_the_datasets_data_root(tmp_path):
+    """A relative subset/twin file is resolved when evaluation starts,
+    against the evaluated dataset's data_root (so a data-root override on
+    the command line moves it too)."""
+    root = tmp_path / 'elsewhere'
+    root.mkdir()
+    write_json(root / 'subsets.json', {'one': {'video1.mp4': [0]}})
+    write_json(root / 'twins.json', {'video0.mp4': 'video2.mp4',
+                                     'video2.mp4': 'video0.mp4'})
+    metric = RetrievalMetric(subset_file='subsets.json',
+                             twin_file='twins.json')
+    metric.dataset_meta = dict(data_root=str(root))
+    m = run_metric(metric, hand_samples())
+    assert 'one/t2v/R1' in m and m['twin/n'] == 2.0
+    bad = RetrievalMetric(subset_file='subsets.json')
+    with pytest.raises(FileNotFoundError, match='subsets.json'):
+        bad.dataset_meta = dict(data_root=str(tmp_path / 'nowhere'))

@@ -54,6 +54,10 @@ def test_train_then_test_then_resume(data_root, tmp_path):
                work_dir, '--seed', '1', '--cfg-options',
                *options(data_root)])
     assert 'Trainable parameters' in out
+    # the run names the checkpoint it selected on val, not a placeholder
+    best = [f for f in os.listdir(work_dir) if f.startswith('best_')]
+    assert best and f'Checkpoint to evaluate: {osp.join(work_dir, best[0])}' \
+        in out
     ckpt = osp.join(work_dir, 'epoch_1.pth')
     assert osp.isfile(ckpt)
     assert osp.isfile(osp.join(work_dir, 'params.json'))
@@ -61,9 +65,13 @@ def test_train_then_test_then_resume(data_root, tmp_path):
     assert dumps, 'config dump missing from the work dir'
 
     metrics_file = str(tmp_path / 'metrics.json')
+    # --dump with an option on the test evaluator (issue: --dump made it a
+    # list before the options were applied)
     run([sys.executable, 'tools/test.py', CONFIG, ckpt, '--work-dir',
          str(tmp_path / 'test'), '--metrics-out', metrics_file,
-         '--cfg-options', *options(data_root)])
+         '--dump', str(tmp_path / 'preds.pkl'), '--cfg-options',
+         *options(data_root)])
+    assert osp.isfile(tmp_path / 'preds.pkl')
     with open(metrics_file) as f:
         metrics = json.load(f)
     for key in ('retrieval/t2v/R1', 'retrieval/v2t/MnR', 'retrieval/rsum',

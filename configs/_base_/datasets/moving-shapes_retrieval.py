@@ -66,6 +66,6 @@ test_dataloader = dict(
         test_mode=True))
 
 val_evaluator = dict(type='RetrievalMetric')
+# relative to the dataset's data_root, resolved when evaluation starts
 test_evaluator = dict(
-    type='RetrievalMetric',
-    subset_file=data_root + '/retrieval_test_subsets.json')
+    type='RetrievalMetric', subset_file='retrieval_test_subsets.json')

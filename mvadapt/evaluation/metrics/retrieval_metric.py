@@ -68,11 +68,15 @@ class RetrievalMetric(BaseMetric):
     Args:
         subset_file (str, optional): Path of a JSON file
             ``{"<subset name>": {"<video key>": [caption indices]}}``; caption
-            indices refer to the video's captions in annotation order.
-            Defaults to None (no subsets).
+            indices refer to the video's captions in annotation order. A
+            relative path is taken relative to the evaluated dataset's
+            ``data_root`` (resolved when evaluation starts, so it follows a
+            data-root override), else to the working directory. Defaults to
+            None (no subsets).
         twin_file (str, optional): Path of a JSON file
             ``{"<video key>": "<twin video key>"}`` (MovingShapes writes
-            ``retrieval_{val,test}_twins.json``). Defaults to None.
+            ``retrieval_{val,test}_twins.json``), resolved like
+            ``subset_file``. Defaults to None.
         v2t_protocol (str): ``'video'`` (default; CLIP4Clip and the
             MV-Adapter authors: every video competes with its best-scoring
             caption, the protocol of the papers' MSVD V2T numbers) or
@@ -105,12 +109,41 @@ class RetrievalMetric(BaseMetric):
                              f'{V2T_PROTOCOLS}, got {v2t_protocol!r}')
         self.v2t_protocol = v2t_protocol
         self.subset_file = subset_file
-        self.subsets = (
-            self._load_subsets(subset_file)
-            if subset_file is not None else {})
         self.twin_file = twin_file
-        self.twins = (self._load_twins(twin_file)
-                      if twin_file is not None else {})
+        self.subsets: Dict[str, Dict[str, List[int]]] = {}
+        self.twins: Dict[str, str] = {}
+        self._files_loaded = False
+        if all(p is None or osp.isabs(p) for p in (subset_file, twin_file)):
+            self._load_files(None)  # fail early on a bad absolute path
+
+    def _resolve(self, path: str, data_root: Optional[str]) -> str:
+        """A relative ``subset_file`` / ``twin_file`` is taken relative to
+        the evaluated dataset's ``data_root`` (known at run time, so it
+        follows a ``--cfg-options ...data_root=`` override), else to the
+        working directory."""
+        if osp.isabs(path) or not data_root:
+            return path
+        under_root = osp.join(data_root, path)
+        if osp.isfile(under_root) or not osp.isfile(path):
+            return under_root
+        return path
+
+    def _load_files(self, data_root: Optional[str]) -> None:
+        if self.subset_file is not None:
+            self.subsets = self._load_subsets(
+                self._resolve(self.subset_file, data_root))
+        if self.twin_file is not None:
+            self.twins = self._load_twins(
+                self._resolve(self.twin_file, data_root))
+        self._files_loaded = True
+
+    @BaseMetric.dataset_meta.setter
+    def dataset_meta(self, dataset_meta: dict) -> None:
+        """Set by the evaluation loop before it starts: load the subset and
+        twin files relative to the dataset's ``data_root`` now, so that a
+        bad path fails before any video is encoded."""
+        self._dataset_meta = dataset_meta
+        self._load_files((dataset_meta or {}).get('data_root'))
 
     @staticmethod
     def _load_twins(path: str) -> Dict[str, str]:
@@ -239,6 +272,8 @@ class RetrievalMetric(BaseMetric):
         """
         if not results:
             raise ValueError('RetrievalMetric got no results to evaluate')
+        if not self._files_loaded:
+            self._load_files((self.dataset_meta or {}).get('data_root'))
         positions: Dict[str, int] = {}
         text_to_video = []
         caption_offsets = []
