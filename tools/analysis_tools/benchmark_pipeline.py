@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Measure how many clips/s the training data pipeline loads from a video.
 
-Runs the ``train_pipeline`` of a dataset config (default: MSR-VTT,
+Runs the training pipeline (``train_dataloader.dataset.pipeline``) of a config (default: MSR-VTT,
 ``configs/_base_/datasets/msrvtt-9k_retrieval.py``) *without* its text and
 packing steps (``OpenCLIPTokenize``, ``PackActionInputs``), i.e.
 ``DecordInit`` -> ``FpsSample`` (1 fps, at most ``--clip-len`` frames; train
@@ -27,8 +27,10 @@ MMAction2's stock CLIP4Clip training pipeline (``UniformSample`` 12,
 Each repeat loads ``--num-clips`` clips (every clip opens the video again, as
 the dataset does per sample); the median clips/s over the repeats is printed
 together with the machine (CPU model, cores, load) and the video's
-resolution/fps/duration, so numbers can be compared.  Measure on an otherwise
-idle machine.
+resolution/fps/duration, so numbers can be compared, and the median CPU time
+per clip of this process (``time.process_time``), which other jobs on a
+shared machine disturb much less than clips/s.  Measure on an otherwise idle
+machine.
 
 ``--make-test-video PATH`` writes a reproducible 15 s 320x240 30 fps H.264
 test clip with moving content (``--test-video-seconds`` to shorten it); with
@@ -163,7 +165,8 @@ def video_info(path: str) -> dict:
 
 def build_pipeline(config: str, clip_len: int, size: Optional[int],
                    backend: str = 'decord'):
-    """The config's ``train_pipeline`` minus ``DROP``, with ``clip_len`` and
+    """The config's training pipeline (``train_dataloader.dataset.pipeline``,
+    else ``train_pipeline``) minus ``DROP``, with ``clip_len`` and
     ``size`` (Resize short side and CenterCrop; None keeps the config's)
     applied and decoding done by ``backend``; returns (Compose, list of step
     dicts)."""
@@ -173,8 +176,11 @@ def build_pipeline(config: str, clip_len: int, size: Optional[int],
     from mvadapt.utils import register_all_modules
     register_all_modules()
     cfg = Config.fromfile(config)
+    loader = cfg.get('train_dataloader') or {}
+    pipeline = loader.get('dataset', {}).get('pipeline', cfg.get(
+        'train_pipeline'))  # what training runs (a config may name another)
     steps = []
-    for step in cfg.train_pipeline:
+    for step in pipeline:
         step = copy.deepcopy(dict(step))
         if step['type'] in DROP:
             continue
@@ -244,17 +250,20 @@ def benchmark(video: str, clip_len: int = 12, num_clips: int = 50,
         return pipeline(dict(filename=video, start_index=0, modality='RGB'))
 
     out = load()  # warm-up (imports, caches), not timed
-    rates = []
+    rates, cpu_ms = [], []
     for r in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(num_clips):
             load()
         dt = time.perf_counter() - t0
         rates.append(num_clips / dt)
+        cpu_ms.append((time.process_time() - c0) / num_clips * 1000)
         if verbose:
             print(f'  repeat {r + 1}/{repeat}: {num_clips} clips in '
-                  f'{dt:.2f} s = {rates[-1]:.2f} clips/s')
+                  f'{dt:.2f} s = {rates[-1]:.2f} clips/s '
+                  f'({cpu_ms[-1]:.2f} ms CPU per clip)')
     return dict(rates=rates, median=statistics.median(rates),
+                cpu_ms=statistics.median(cpu_ms),
                 shape=tuple(out['imgs'].shape))
 
 
@@ -339,7 +348,9 @@ def main(argv=None) -> int:
                     cache_fps=args.cache_fps)
     print(f'clip shape {res["shape"]}')
     print(f'RESULT: {res["median"]:.2f} clips/s (median of {args.repeat}; '
-          f'min {min(res["rates"]):.2f}, max {max(res["rates"]):.2f})')
+          f'min {min(res["rates"]):.2f}, max {max(res["rates"]):.2f}); '
+          f'{res["cpu_ms"]:.2f} ms CPU per clip (this process, so less '
+          'sensitive to other load than clips/s)')
     return 0
 
 
