@@ -13,7 +13,8 @@ default_hooks = dict(
                     max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
-    param_report=dict(type='TrainableParamsHook'))
+    param_report=dict(type='TrainableParamsHook'),
+    failed_videos=dict(type='FailedVideosHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

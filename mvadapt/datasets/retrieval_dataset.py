@@ -1,5 +1,6 @@
 """Video-text retrieval dataset in MMAction2's JSON format."""
 import json
+import os
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Union
 
@@ -180,12 +181,27 @@ class RetrievalDataset(FrameCacheMixin, BaseActionDataset):
             self._record_failure(info['filename'], e)
             return None  # BaseDataset fetches another random sample
 
+    #: Folder where every data-loader process appends its failed videos
+    #: (set by :class:`~mvadapt.engine.hooks.FailedVideosHook` before the
+    #: workers start), so the hook can count them over all workers and
+    #: ranks and log one summary per epoch.
+    failure_log: Optional[str] = None
+
     def _record_failure(self, filename: str, error: Exception) -> None:
-        self.failed_videos[filename] = f'{type(error).__name__}: {error}'
-        logger = MMLogger.get_current_instance()
-        logger.warning(f'Skipping unreadable training video {filename} '
-                       f'({type(error).__name__}: {error}); '
-                       f'{len(self.failed_videos)} failed so far.')
+        message = f'{type(error).__name__}: {error}'
+        first = filename not in self.failed_videos
+        self.failed_videos[filename] = message
+        if self.failure_log is not None:
+            os.makedirs(self.failure_log, exist_ok=True)
+            with open(osp.join(self.failure_log, f'{os.getpid()}.jsonl'),
+                      'a', encoding='utf-8') as f:
+                f.write(json.dumps(dict(filename=filename,
+                                        error=message)) + '\n')
+        if first:  # each video is reported once per process
+            MMLogger.get_current_instance().warning(
+                f'Skipping unreadable training video {filename} '
+                f'({message}); {len(self.failed_videos)} failed in this '
+                'data-loader process so far.')
         allowed = self.max_failed_fraction * max(self.num_videos, 1)
         if len(self.failed_videos) > allowed:
             listing = '\n'.join(f'  {k}: {v}' for k, v in
