@@ -1,7 +1,7 @@
 # Stage 3 of the demo: CLIP4Clip (mean pooling, full fine-tune of both
 # encoders) on MovingShapes' motion captions, from the stage-1 tiny CLIP.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/tiny-clip.py',
+    '../_base_/default_runtime.py', '../_base_/models/tiny-clip-64.py',
     '../_base_/datasets/moving-shapes_retrieval.py'
 ]
 model = dict(clip=dict(

@@ -1,7 +1,7 @@
 # Stage 2 of the demo: zero-shot retrieval on MovingShapes' motion test set
 # with the tiny CLIP pretrained in stage 1 (frozen; no training).
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/tiny-clip.py',
+    '../_base_/default_runtime.py', '../_base_/models/tiny-clip-64.py',
     '../_base_/datasets/moving-shapes_retrieval.py'
 ]
 model = dict(clip=dict(

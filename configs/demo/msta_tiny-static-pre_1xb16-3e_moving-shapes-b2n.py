@@ -3,7 +3,7 @@
 # accuracy (each in its own label space) and their harmonic mean on the joint
 # test list; the epoch is selected by base accuracy on val_base only.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/tiny-clip.py',
+    '../_base_/default_runtime.py', '../_base_/models/tiny-clip-64.py',
     '../_base_/schedules/msta_adamw.py'
 ]
 data_root = 'data/moving_shapes'
@@ -12,7 +12,7 @@ model = dict(
     type='CLIPRecognizer',
     clip=dict(arch={{_base_.tiny_clip_arch}},
               pretrained='work_dirs/demo/tiny_clip_static.safetensors',
-              max_words=16, frozen=True),
+              max_words=20, frozen=True),
     adapter=dict(type='MSTA', m=32, scale=0.005),
     num_frames=8,
     template='a video of a {}.',
@@ -27,7 +27,6 @@ pipeline = [
     dict(type='DecordInit'),
     dict(type='UniformSample', clip_len=8, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]
@@ -35,7 +34,6 @@ test_pipeline = [
     dict(type='DecordInit'),
     dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]

@@ -76,17 +76,34 @@ def test_b2n_tables(demo):
 
 
 def test_retrieval_seed_table(demo):
-    keys = ('retrieval/t2v/R1', 'retrieval/v2t/R1',
+    keys = ('retrieval/t2v/R1', 'retrieval/v2t/R1', 'retrieval/twin/acc',
             'retrieval/direction_sensitive/t2v/R1',
             'retrieval/direction_insensitive/t2v/R1')
-    rows = [_row('mva', 0, **dict(zip(keys, (10., 8., 4., 20.)))),
-            _row('mva', 1, **dict(zip(keys, (12., 8., 6., 22.)))),
+    rows = [_row('mva', 0, **dict(zip(keys, (10., 8., 50., 4., 20.)))),
+            _row('mva', 1, **dict(zip(keys, (12., 8., 60., 6., 22.)))),
             _row('zs', 0, **{'retrieval/t2v/R1': 5.0})]
     lines = demo.fmt_seed_table(rows).splitlines()
+    assert lines[0].startswith('| method | trainable % | seeds | T2V R@1 | '
+                               'V2T R@1 | twin accuracy |')
     assert lines[2] == ('| MVA | 1.50 | 0,1 | 11.0 ± 1.4 | 8.0 ± 0.0 | '
-                        '5.0 ± 1.4 | 21.0 ± 1.4 |')
+                        '55.0 ± 7.1 | 5.0 ± 1.4 | 21.0 ± 1.4 |')
     # a metric a method did not report is n/a, not a number
-    assert lines[3] == '| ZS | 1.50 | 0 | 5.0 | n/a | n/a | n/a |'
+    assert lines[3] == '| ZS | 1.50 | 0 | 5.0 | n/a | n/a | n/a | n/a |'
+
+
+def test_single_seed_table_and_probe_table(demo):
+    metrics = {f'retrieval/{d}/{k}': 1.0 for d in ('t2v', 'v2t')
+               for k in ('R1', 'R5', 'R10', 'MdR', 'MnR')}
+    metrics['retrieval/twin/acc'] = 62.5
+    table = demo.fmt_table([_row('mva', 0, **metrics)]).splitlines()
+    assert 'twin accuracy' in table[0]
+    assert '| 62.5 | n/a | n/a | 10 s |' in table[2]
+    probe = dict(probes={'position': dict(num_classes=9, accuracy=91.25,
+                                          chance=30.0)},
+                 zero_shot=dict(accuracy=70.0, num_captions=800))
+    text = demo.fmt_probe_table(probe)
+    assert '| position | 9 | 91.2 | 30.0 |' in text
+    assert 'Zero-shot image-to-caption top-1 among the 800' in text
 
 
 def test_stages_read_the_frame_cache_of_the_data_stage(demo, tmp_path):

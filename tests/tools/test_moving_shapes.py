@@ -122,16 +122,45 @@ def test_files_and_formats(dataset):
         v = index['test'][key]
         assert all(v['colour'] in c and v['shape'] in c for c in caps)
 
-    # static image-caption set: colour + shape only
+    # static image-caption set: PNG images captioned with what they show
     st_train = _load_json(out / 'static_train.json')
     st_val = _load_json(out / 'static_val.json')
+    st_index = _load_json(out / 'static_index.json')
     assert len(st_train) + len(st_val) == meta['num_static']
     assert not set(st_train) & set(st_val)
+    assert set(st_index) == set(st_train) | set(st_val)
     for key, caps in {**st_train, **st_val}.items():
-        assert (out / 'static' / key).is_file()
+        assert key.endswith('.png') and (out / 'static' / key).is_file()
         (cap, ) = caps
-        _, colour, shape = cap.split(' ')
-        assert colour in ms.COLOURS and shape in ms.SHAPES
+        attrs = st_index[key]
+        if attrs.get('empty'):
+            assert cap in ms.EMPTY_CAPTIONS
+            continue
+        for name in ('colour', 'shape', 'size', 'position', 'orientation'):
+            assert attrs[name] in cap, (name, cap)
+    for key, (cap, ) in st_val.items():  # canonical template on val
+        attrs = st_index[key]
+        if not attrs.get('empty'):
+            assert cap == ms.static_caption(attrs, attrs['colour'],
+                                            attrs['shape'])
+
+    # twins: direction-sensitive videos pair up with their reversed twin
+    for split in SPLITS:
+        twins = _load_json(out / f'retrieval_{split}_twins.json')
+        index = _index(out)[split]
+        ann = _load_json(out / f'retrieval_{split}.json')
+        assert twins and all(twins[b] == a for a, b in twins.items())
+        for a, b in twins.items():
+            va, vb = index[a], index[b]
+            assert (va['shape'], va['colour']) == (vb['shape'], vb['colour'])
+            assert ms.MOTION_BY_NAME[va['motion']].counterpart == vb['motion']
+            assert va['twin'] == b
+            # same template and paraphrase: swapping the motion phrase of
+            # one caption gives the other
+            assert ann[a] != ann[b]
+        singles = {k for k, v in index.items() if v['twin'] is None}
+        assert all(index[k]['motion'] in ('staying still', 'blinking')
+                   for k in singles)
 
     assert meta['reverse_pairs'] and set(
         meta['direction_sensitive_motions']) < set(meta['motions'])
@@ -140,18 +169,89 @@ def test_files_and_formats(dataset):
 def test_videos_decode_h264(dataset):
     import av
     out, meta = dataset
-    for rel, n_frames in (('videos/train_00000.mp4', meta['frames']),
-                          ('videos/test_00007.mp4', meta['frames']),
-                          ('static/static_00003.mp4', meta['static_frames'])):
+    for rel in ('videos/train_00000.mp4', 'videos/test_00007.mp4'):
         frames = _decode(out / rel)
-        assert frames.shape == (n_frames, meta['size'], meta['size'], 3)
+        assert frames.shape == (meta['frames'], meta['size'], meta['size'],
+                                3)
         with av.open(str(out / rel)) as container:
             stream = container.streams.video[0]
             assert stream.codec_context.name == 'h264'
             assert stream.codec_context.pix_fmt == 'yuv420p'
-    static = _decode(out / 'static/static_00003.mp4').astype(int)
-    # a still image up to coding noise
-    assert np.abs(static - static[:1]).mean() < 0.5
+
+
+def test_twins_decode_to_the_same_frames_reversed(dataset):
+    """Lossless coding: a twin's decoded frames are exactly the video's in
+    reverse order, so an order-invariant model cannot tell them apart."""
+    out, _ = dataset
+    twins = _load_json(out / 'retrieval_test_twins.json')
+    for a, b in list(twins.items())[:4]:
+        np.testing.assert_array_equal(_decode(out / 'videos' / a)[::-1],
+                                      _decode(out / 'videos' / b))
+
+
+def test_static_images_are_decoded_video_frames(dataset):
+    """A static PNG equals a frame of the motion videos after decoding (the
+    same yuv420p round trip), so pretraining sees what videos show."""
+    from PIL import Image
+    out, meta = dataset
+    index = _load_json(out / 'static_index.json')
+    key = next(k for k, v in index.items() if not v.get('empty'))
+    idx = int(key.split('_')[1].split('.')[0])
+    rng = ms._rng(0, ms._TAG_VIDEO, 'static', idx)
+    state, attrs = ms.sample_static_frame(rng, meta['size'], meta['frames'])
+    assert attrs == {k: index[key][k]
+                     for k in ('size', 'position', 'orientation')}
+    image = np.asarray(Image.open(out / 'static' / key).convert('RGB'))
+    expected = ms.as_decoded(ms.render_frame(
+        index[key]['shape'], ms.COLOURS[index[key]['colour']], state,
+        meta['size']))
+    np.testing.assert_array_equal(image, expected)
+    # and the round trip is what decoding a video gives
+    video = _decode(out / 'videos' / 'train_00000.mp4')
+    v = _index(out)['train']['train_00000.mp4']
+    rng = ms._rng(0, ms._TAG_VIDEO, 'train', 0)
+    params = ms.sample_params(rng, v['motion'], meta['size'], meta['frames'])
+    rendered = ms.render_video(v['shape'], v['colour'], v['motion'], params,
+                               meta['frames'], meta['size'])
+    np.testing.assert_array_equal(video[5], ms.as_decoded(rendered[5]))
+
+
+def test_frame_attributes():
+    S = 64
+    assert ms.frame_attributes((10, 10, 8, 0, 0.0), S) == {'empty': True}
+    # a medium shape in the top left, its dot pointing down (90 degrees)
+    attrs = ms.frame_attributes((10, 10, 0.16 * S, np.pi / 2, 1.0), S)
+    assert attrs == dict(size='medium', position='top left',
+                         orientation='down')
+    attrs = ms.frame_attributes((32, 54, 0.22 * S, -np.pi / 4, 1.0), S)
+    assert attrs == dict(size='large', position='bottom',
+                         orientation='upper right')
+    # too close to a bin edge: no caption
+    assert ms.frame_attributes((S / 3 + 0.1, 32, 10, 0.0, 1.0), S) is None
+    assert ms.frame_attributes((32, 32, 0.13 * S, 0.0, 1.0), S) is None
+    assert ms.frame_attributes((32, 32, 10, np.pi / 8, 1.0), S) is None
+
+
+def test_static_captions_name_places_not_motions():
+    """Spatial words occur in the static captions, motion words never: the
+    pretrained backbone knows where things are, not how they move."""
+    rng = np.random.default_rng(0)
+    words = set()
+    for i in range(400):
+        _, attrs = ms.sample_static_frame(rng, 64, 16)
+        cap = ms.static_caption(attrs, 'red', 'square',
+                                i % len(ms.STATIC_TEMPLATES))
+        words |= set(cap.replace(',', ' ').split())
+    assert {'left', 'right', 'up', 'down', 'top', 'bottom', 'small',
+            'large'} <= words
+    spatial = {'left', 'right', 'up', 'down', 'to', 'the', 'a', 'in', 'is',
+               'of', 'and', 'on', 'there', 'video', 'with', 'plain',
+               'background', 'direction', 'an', 'size', 'place', 'larger',
+               'smaller', 'bigger'}
+    motion_words = {w for phrases in ms.MOTION_PHRASES.values()
+                    for phrase in phrases for w in phrase.split()} - spatial
+    assert 'moving' in motion_words and 'clockwise' in motion_words
+    assert not words & motion_words, words & motion_words
 
 
 # --------------------------------------------------------------------------- #
@@ -172,7 +272,7 @@ def test_deterministic_and_worker_independent(dataset, tmp_path):
     ms.generate(other, seed=1, preset='tiny', workers=2, progress=False,
                 verbose=False)
     for rel in ('videos/train_00000.mp4', 'videos/test_00000.mp4',
-                'static/static_00000.mp4', 'retrieval_train.json',
+                'static/static_00000.png', 'retrieval_train.json',
                 'retrieval_test_multi.json'):
         assert not filecmp.cmp(out / rel, other / rel, shallow=False), rel
 
@@ -206,6 +306,24 @@ def test_up_to_date_and_incomplete(dataset, tmp_path, capsys):
                 verbose=False, num_test=31)
     assert (copy / 'videos' / 'test_00030.mp4').is_file()
     assert _load_json(copy / 'meta.json')['num_test'] == 31
+
+
+def test_other_version_is_refused(dataset, tmp_path):
+    out, _ = dataset
+    old = tmp_path / 'old'
+    shutil.copytree(out, old)
+    meta = _load_json(old / 'meta.json')
+    meta['version'] = '1.0.0'
+    (old / 'meta.json').write_text(json.dumps(meta))
+    with pytest.raises(FileExistsError, match='version 1.0.0.*--overwrite'):
+        ms.generate(old, seed=0, preset='tiny', progress=False)
+    res = subprocess.run([sys.executable, str(SCRIPT), '--out', str(old),
+                          '--preset', 'tiny'], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode != 0 and 'version 1.0.0' in res.stderr
+    ms.generate(old, seed=0, preset='tiny', progress=False, overwrite=True,
+                verbose=False)
+    assert _load_json(old / 'meta.json')['version'] == ms.GENERATOR_VERSION
 
 
 # --------------------------------------------------------------------------- #
@@ -292,13 +410,22 @@ def test_trajectory_time_reversal():
 
 def test_balanced_assignment():
     combos = ms.assign_combos(0, 'train', 180)
-    assert len(set(combos)) == 180  # every colour x shape x motion once
+    # every colour x shape x motion once
+    assert len({c[:3] for c in combos}) == 180
     n_cls = len(ms.class_names())
     for start in range(0, 180, n_cls):
         block = combos[start:start + n_cls]
-        assert {ms.class_index(s, m) for s, _, m in block} == set(range(n_cls))
+        assert {ms.class_index(s, m) for s, _, m, _ in block} == \
+            set(range(n_cls))
+    # twins: consecutive, same colour, shape and parameters, reversed motion
+    twins = ms.twins(combos)
+    assert len(twins) == 144
+    for i, j in twins.items():
+        assert abs(i - j) == 1 and combos[i][3] == combos[j][3] == min(i, j)
+        assert combos[i][:2] == combos[j][:2]
+        assert ms.MOTION_BY_NAME[combos[i][2]].counterpart == combos[j][2]
     static = ms.assign_combos(0, 'static', 18)
-    assert len({(s, c) for s, c, _ in static}) == 18
+    assert len({(s, c) for s, c, _, _ in static}) == 18
     assert ms.assign_combos(0, 'train', 60) == combos[:60]
     assert ms.assign_combos(1, 'train', 60) != combos[:60]
 
@@ -388,16 +515,18 @@ def test_descriptions(dataset):
                 assert len(desc[str(i)]) == 2
                 assert all(isinstance(s, str) and s for s in desc[str(i)])
                 assert desc[str(i)] == by_name[name][kind]
+    import open_clip
+    tokenizer = open_clip.tokenizer.SimpleTokenizer()
     for name, desc in by_name.items():
         shape, motion = name.split(' ', 1)
-        for s in desc['temporal']:
-            assert s.startswith(f'A video of {name} generally involves the '
-                                'following step: ')
-            assert s.endswith(', which is a sub-step.')
-        for s in desc['spatial']:
+        for s in desc['spatial'] + desc['temporal']:
             assert shape in s
-            assert not any(w in s for w in ('left', 'right', 'clockwise',
-                                            'growing', 'shrinking'))
+            # fits the tiny CLIP's 16-token context (start and end included)
+            assert len(tokenizer.encode(s)) + 2 <= 16, s
+            # in the static captions' vocabulary: no motion words
+            assert not any(w in s.split() for w in (
+                'moving', 'growing', 'shrinking', 'rotating', 'clockwise',
+                'anticlockwise', 'blinking', 'still'))
         partner = ms.MOTION_BY_NAME[motion].counterpart
         if partner:  # same frames -> same spatial description
             assert desc['spatial'] == by_name[f'{shape} {partner}']['spatial']

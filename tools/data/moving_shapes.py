@@ -29,18 +29,45 @@ total rotation is 100-160 degrees (< 180), so the turning direction between
 consecutive frames is unambiguous.  The starting angle is uniform, so the frame
 sets of the two rotation directions are identically distributed.
 
+Time-reversed twins: in every split each direction-sensitive video has its
+*twin*, the video of the reversed motion with the same colour, shape and
+random parameters (its frames are exactly its twin's frames in reverse order:
+the videos are encoded losslessly, so this holds for the decoded frames too),
+and the same caption template and paraphrase.  Any frame-order-invariant model
+therefore scores a video's own caption above its twin's caption for exactly
+one of the two twins: its *twin accuracy* is 50 % by construction
+(``retrieval_{split}_twins.json``).
+
+Static image-caption set (version 2): PNG images drawn from the same
+distribution as single frames of the motion videos (a random frame of a
+random motion video, including the empty frames of blinking), each captioned
+with everything it shows: size (small / medium / large), colour, shape,
+position on a 3x3 grid (top left ... centre ... bottom right) and the
+direction the marker dot points to (8 directions).  Images whose size,
+position or marker direction lies within a small margin of a bin edge are
+redrawn, so every caption is unambiguous.  Spatial words (left, right, up,
+down, top, bottom, small, large) occur in these captions; motion words
+(moving, growing, rotating, clockwise, blinking, still, ...) never do: like
+web-scale CLIP, the backbone pretrained on them knows where things are but
+has never seen time.  The PNGs go through the same yuv420p round trip as the
+video frames, so a static image equals a decoded video frame.
+
 Classes: 3 shapes (square, triangle, circle) x 10 motions = 30 recognition
 classes named ``'<shape> <motion>'`` (label ``shape_idx * 10 + motion_idx``);
 6 colours (red, green, blue, yellow, magenta, cyan) appear in captions only.
 
-Output layout (under ``--out``; video keys are relative to their folder)::
+Output layout (under ``--out``; keys are relative to their folder)::
 
-    videos/{split}_{idx:05d}.mp4    H.264 (libx264, yuv420p) motion videos
-    static/static_{idx:05d}.mp4     still videos (image-caption pretraining)
-    static_{train,val}.json         {"static_00000.mp4": ["a red square"]}
+    videos/{split}_{idx:05d}.mp4    H.264 (libx264, lossless, yuv420p)
+    static/static_{idx:05d}.png     image-caption pretraining images
+    static_{train,val}.json         {"static_00000.png": ["a small red ..."]}
+    static_index.json               {key: {shape, colour, size, position,
+                                           orientation} or {empty: true}}
     retrieval_{train,val,test}.json {"train_00000.mp4": ["caption"]}
+    retrieval_{train,val,test}_twins.json
+                                    {key: twin key}, direction-sensitive only
     retrieval_test_multi.json       3-5 paraphrases per test video
-    retrieval_test{,_multi}_subsets.json
+    retrieval_{val,test}{,_multi}_subsets.json
                                     {"direction_sensitive": {key: [cap idx]},
                                      "direction_insensitive": {...}}
     recognition_{train,val,test}.txt  "train_00000.mp4 <label>"
@@ -52,8 +79,12 @@ Output layout (under ``--out``; video keys are relative to their folder)::
     descriptions/descriptions.json  {"<name>": {"spatial": [..],
                                                 "temporal": [..]}}
     video_index.json                {split: {key: {shape, colour, motion,
-                                                   label, class_name}}}
+                                                   label, class_name,
+                                                   twin}}}
     meta.json                       written last; marks a complete dataset
+
+A folder written by another generator version is refused (the layouts
+differ); regenerate it with ``--overwrite`` or choose another ``--out``.
 
 Determinism: every video uses its own RNG derived from ``(seed, split, idx)``
 and is encoded single-threaded with x264's macroblock-tree rate control off
@@ -85,7 +116,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 GENERATOR_NAME = 'mvadapt.moving_shapes'
-GENERATOR_VERSION = '1.0.0'  # bump when the output bytes change
+GENERATOR_VERSION = '2.0.0'  # bump when the output bytes change
 
 # --------------------------------------------------------------------------- #
 # Vocabulary
@@ -187,11 +218,42 @@ CAPTION_TEMPLATES: Tuple[str, ...] = (
 PRESETS: Dict[str, Dict[str, int]] = {
     # 180 colour x shape x motion combos -> train 10, val 1, test 1 per combo
     # (every test caption names exactly one video).
-    'demo': dict(num_static=2160, num_train=1800, num_val=180, num_test=180),
+    'demo': dict(num_static=12000, num_train=1800, num_val=180, num_test=180),
     # One full block of the 30 (shape, motion) classes in val/test.
-    'tiny': dict(num_static=36, num_train=60, num_val=30, num_test=30),
+    'tiny': dict(num_static=60, num_train=60, num_val=30, num_test=30),
 }
-DEFAULTS: Dict[str, int] = dict(size=64, frames=16, fps=8, static_frames=4)
+DEFAULTS: Dict[str, int] = dict(size=64, frames=16, fps=8)
+
+# --------------------------------------------------------------------------- #
+# Static captions: what a single frame shows
+# --------------------------------------------------------------------------- #
+#: Size bins of the shape's circumradius, as a fraction of the frame side.
+SIZE_BINS: Tuple[Tuple[str, float, float], ...] = (
+    ('small', 0.0, 0.13), ('medium', 0.13, 0.19), ('large', 0.19, 1.0))
+#: Cells of the 3x3 position grid, [row][column] (rows top to bottom).
+POSITIONS: Tuple[Tuple[str, ...], ...] = (
+    ('top left', 'top', 'top right'),
+    ('left', 'centre', 'right'),
+    ('bottom left', 'bottom', 'bottom right'))
+#: Marker directions, k * 45 degrees clockwise from "right" on screen.
+ORIENTATIONS: Tuple[str, ...] = (
+    'right', 'lower right', 'down', 'lower left', 'left', 'upper left', 'up',
+    'upper right')
+#: Distance to a bin edge under which a frame is too ambiguous to caption:
+#: size and position as a fraction of the frame side, direction in radians.
+STATIC_MARGINS: Dict[str, float] = dict(size=0.005, position=0.015,
+                                        orientation=math.radians(4.0))
+#: Static caption templates; index 0 is the canonical one (val captions).
+STATIC_TEMPLATES: Tuple[str, ...] = (
+    'a {size} {colour} {shape} at the {position}, its dot pointing {orient}',
+    'a {colour} {shape} at the {position}, {size}, dot pointing {orient}',
+    'the {size} {colour} {shape} is at the {position}, dot {orient}',
+    'a picture of a {size} {colour} {shape} at the {position}, dot {orient}',
+    'a {size} {shape} in {colour} at the {position}, its dot {orient}',
+)
+EMPTY_CAPTIONS: Tuple[str, ...] = (
+    'an empty grey background', 'a plain grey background with nothing on it',
+    'nothing but an empty dark grey background')
 
 SPLIT_CODES: Dict[str, int] = {'static': 0, 'train': 1, 'val': 2, 'test': 3}
 # RNG stream tags.  All seed keys have the same length (4) because numpy's
@@ -427,11 +489,101 @@ def render_video(shape: str, colour: str, motion: str, params: Dict,
         [render_frame(shape, COLOURS[colour], s, size) for s in states])
 
 
-def write_mp4(path: str, frames: np.ndarray, fps: int) -> None:
-    """Encode frames to an H.264 mp4 deterministically, atomically.
+def as_decoded(frame: np.ndarray) -> np.ndarray:
+    """``frame`` after the ``yuv420p`` round trip every video frame goes
+    through (what decoding the lossless video gives back)."""
+    import av
+    return av.VideoFrame.from_ndarray(
+        np.ascontiguousarray(frame), format='rgb24').reformat(
+            format='yuv420p').to_ndarray(format='rgb24')
 
-    Uses libx264 with ``yuv420p``, one thread and fixed settings so the same
-    frames always give the same bytes.  Writes to ``path + '.part'`` first.
+
+def _bin(value: float, edges: Sequence[float]) -> Tuple[int, float]:
+    """Index of the bin of ``value`` among sorted inner ``edges`` and its
+    distance to the nearest edge."""
+    idx = int(np.searchsorted(edges, value, side='right'))
+    dist = min((abs(value - e) for e in edges), default=math.inf)
+    return idx, dist
+
+
+def frame_attributes(state: Sequence[float],
+                     size: int) -> Optional[Dict[str, str]]:
+    """What one frame shows, or None when it is too close to a bin edge to
+    caption unambiguously (see :data:`STATIC_MARGINS`).
+
+    Args:
+        state: ``(cx, cy, r, angle, visible)`` as from :func:`trajectory`.
+        size: Frame side length.
+
+    Returns:
+        dict | None: ``{'empty': True}`` for an invisible shape, else
+        ``size``, ``position`` and ``orientation`` names.
+    """
+    cx, cy, r, angle, visible = (float(v) for v in state)
+    if visible < 0.5:
+        return {'empty': True}
+    S = float(size)
+    size_idx, d_size = _bin(r / S, [b[1] for b in SIZE_BINS[1:]])
+    col, d_col = _bin(cx / S, [1 / 3, 2 / 3])
+    row, d_row = _bin(cy / S, [1 / 3, 2 / 3])
+    step = 2 * math.pi / len(ORIENTATIONS)
+    a = (angle / step) % len(ORIENTATIONS)
+    orient = int(math.floor(a + 0.5)) % len(ORIENTATIONS)
+    d_orient = abs((a + 0.5) % 1.0 - 0.5) * step  # to the bin's centre
+    d_orient = step / 2 - d_orient  # to the nearest edge
+    m = STATIC_MARGINS
+    if (d_size < m['size'] or min(d_col, d_row) < m['position']
+            or d_orient < m['orientation']):
+        return None
+    return dict(size=SIZE_BINS[size_idx][0], position=POSITIONS[row][col],
+                orientation=ORIENTATIONS[orient])
+
+
+def sample_static_frame(rng: np.random.Generator, size: int,
+                        num_frames: int) -> Tuple[Tuple[float, ...], Dict]:
+    """A random frame of a random motion video (motion uniform, frame index
+    uniform), redrawn until its attributes are unambiguous.
+
+    Returns:
+        tuple: ``(state, attributes)`` (see :func:`frame_attributes`).
+    """
+    while True:
+        motion = MOTION_NAMES[int(rng.integers(len(MOTIONS)))]
+        params = sample_params(rng, motion, size, num_frames)
+        states = trajectory(motion, params, num_frames)
+        state = tuple(float(v) for v in states[int(rng.integers(num_frames))])
+        attrs = frame_attributes(state, size)
+        if attrs is not None:
+            return state, attrs
+
+
+def static_caption(attrs: Dict, colour: str, shape: str,
+                   template: int = 0) -> str:
+    """The caption of a static image (template ``template``)."""
+    if attrs.get('empty'):
+        return EMPTY_CAPTIONS[template % len(EMPTY_CAPTIONS)]
+    return STATIC_TEMPLATES[template].format(
+        size=attrs['size'], colour=colour, shape=shape,
+        position=attrs['position'], orient=attrs['orientation'])
+
+
+def write_png(path: str, image: np.ndarray) -> None:
+    """Write an RGB image as PNG, deterministically and atomically."""
+    from PIL import Image
+    tmp = path + '.part'
+    Image.fromarray(np.ascontiguousarray(image), mode='RGB').save(
+        tmp, format='PNG', compress_level=6)
+    os.replace(tmp, path)
+
+
+def write_mp4(path: str, frames: np.ndarray, fps: int) -> None:
+    """Encode frames to a lossless H.264 mp4 deterministically, atomically.
+
+    Uses libx264 at ``qp=0`` (lossless: the decoded frames are exactly the
+    ``yuv420p`` conversion of the input, frame by frame, so a video and its
+    time-reversed twin decode to the same frames in reverse order), one
+    thread and fixed settings so the same frames always give the same bytes.
+    Writes to ``path + '.part'`` first.
 
     Note:
         ``mbtree=0`` is required for determinism: with macroblock-tree rate
@@ -445,7 +597,7 @@ def write_mp4(path: str, frames: np.ndarray, fps: int) -> None:
     with av.open(tmp, mode='w', format='mp4') as container:
         stream = container.add_stream(
             'libx264', rate=Fraction(fps).limit_denominator(1001),
-            options={'crf': '18', 'preset': 'medium', 'threads': '1',
+            options={'qp': '0', 'preset': 'medium', 'threads': '1',
                      'x264-params': 'mbtree=0'})
         stream.width = frames.shape[2]
         stream.height = frames.shape[1]
@@ -462,21 +614,23 @@ def write_mp4(path: str, frames: np.ndarray, fps: int) -> None:
 
 
 def _render_job(job: Tuple) -> str:
-    """Worker: render and encode one video (motion or static)."""
-    path, split, idx, shape, colour, motion, cfg = job
-    rng = _rng(cfg['seed'], _TAG_VIDEO, split, idx)
+    """Worker: render one static image or render and encode one video.
+
+    A video's random parameters come from the RNG of its ``param_idx``: the
+    two members of a twin pair share it, so the reverse member is exactly its
+    twin in reverse.
+    """
+    path, split, idx, shape, colour, motion, param_idx, cfg = job
     if split == 'static':
-        S = float(cfg['size'])
-        r = float(rng.uniform(0.14, 0.24) * S)
-        state = (float(rng.uniform(r + 1, S - r - 1)),
-                 float(rng.uniform(r + 1, S - r - 1)), r,
-                 float(rng.uniform(0, 2 * math.pi)), 1.0)
+        rng = _rng(cfg['seed'], _TAG_VIDEO, split, idx)
+        state, _ = sample_static_frame(rng, cfg['size'], cfg['frames'])
         frame = render_frame(shape, COLOURS[colour], state, cfg['size'])
-        frames = np.repeat(frame[None], cfg['static_frames'], axis=0)
-    else:
-        params = sample_params(rng, motion, cfg['size'], cfg['frames'])
-        frames = render_video(shape, colour, motion, params, cfg['frames'],
-                              cfg['size'])
+        write_png(path, as_decoded(frame))
+        return path
+    rng = _rng(cfg['seed'], _TAG_VIDEO, split, param_idx)
+    params = sample_params(rng, motion, cfg['size'], cfg['frames'])
+    frames = render_video(shape, colour, motion, params, cfg['frames'],
+                          cfg['size'])
     write_mp4(path, frames, cfg['fps'])
     return path
 
@@ -522,35 +676,63 @@ def _run_forked(jobs: Sequence[Tuple], workers: int, bar) -> None:
 # --------------------------------------------------------------------------- #
 # Split assignment and captions
 # --------------------------------------------------------------------------- #
-def assign_combos(seed: int, split: str, n: int) -> List[Tuple[str, str, str]]:
-    """Balanced ``(shape, colour, motion)`` assignment for one split.
+#: Units of videos: a reverse pair (forward member first) is one unit of two
+#: videos sharing colour, shape and parameters; a self-reverse motion is a
+#: one-video unit.
+MOTION_UNITS: Tuple[Tuple[str, ...], ...] = tuple(
+    (m.name, m.counterpart) if m.counterpart else (m.name, )
+    for m in MOTIONS if not m.reverse)
 
-    Videos come in blocks of ``len(SHAPES) * len(MOTIONS)`` (= 30) that each
-    cover every (shape, motion) class once, in a shuffled order.  In block
-    ``j`` class ``c`` gets colour ``perm[(c + j) % n_colours]``, so every
-    ``n_colours`` consecutive blocks (180 videos) contain every colour x shape
-    x motion combo exactly once.  For ``split='static'`` the motion is None and
-    blocks cover the 18 (shape, colour) combos instead.
+
+def assign_combos(seed: int, split: str,
+                  n: int) -> List[Tuple[str, str, Optional[str], int]]:
+    """Balanced ``(shape, colour, motion, param_idx)`` assignment of a split.
+
+    Videos come in blocks of ``len(SHAPES) * len(MOTION_UNITS)`` (= 18)
+    units, i.e. 30 videos covering every (shape, motion) class once, in a
+    shuffled unit order; the two members of a reverse pair are consecutive,
+    share the colour and have the same ``param_idx`` (the index of the first
+    member, whose RNG draws the parameters of both). In block ``j`` unit
+    ``u`` gets colour ``perm[(u + j) % n_colours]``, so every ``n_colours``
+    consecutive blocks (180 videos) contain every colour x shape x motion
+    combo exactly once. For ``split='static'`` the motion is None and blocks
+    cover the 18 (shape, colour) combos instead.
     """
     rng = _rng(seed, _TAG_ASSIGN, split, 0)
     colours = list(COLOURS)
     cperm = [colours[i] for i in rng.permutation(len(colours))]
-    out: List[Tuple[str, str, str]] = []
+    out: List[Tuple[str, str, Optional[str], int]] = []
     if split == 'static':
         combos = [(s, c) for s in SHAPES for c in cperm]
         while len(out) < n:
             for k in rng.permutation(len(combos)):
-                out.append((combos[k][0], combos[k][1], None))
+                out.append((combos[k][0], combos[k][1], None, len(out)))
         return out[:n]
-    n_cls = len(SHAPES) * len(MOTIONS)
+    units = [(shape, motions) for shape in SHAPES for motions in MOTION_UNITS]
     block = 0
     while len(out) < n:
-        for c in rng.permutation(n_cls):
-            shape = SHAPES[c // len(MOTIONS)]
-            motion = MOTION_NAMES[c % len(MOTIONS)]
-            out.append((shape, cperm[(c + block) % len(cperm)], motion))
+        for u in rng.permutation(len(units)):
+            shape, motions = units[u]
+            colour = cperm[(u + block) % len(cperm)]
+            first = len(out)
+            for motion in motions:
+                out.append((shape, colour, motion, first))
         block += 1
     return out[:n]
+
+
+def twins(combos: Sequence[Tuple[str, str, Optional[str], int]]
+          ) -> Dict[int, int]:
+    """Index of each video's time-reversed twin (pairs sharing a
+    ``param_idx``); videos without a twin are absent."""
+    by_param: Dict[int, List[int]] = {}
+    for i, combo in enumerate(combos):
+        by_param.setdefault(combo[3], []).append(i)
+    out = {}
+    for members in by_param.values():
+        if len(members) == 2:
+            out[members[0]], out[members[1]] = members[1], members[0]
+    return out
 
 
 def canonical_caption(colour: str, shape: str, motion: str) -> str:
@@ -571,8 +753,9 @@ def caption_pool(colour: str, shape: str, motion: str) -> List[str]:
 
 
 def video_key(split: str, idx: int) -> str:
-    """File name of a video relative to its folder (videos/ or static/)."""
-    return f'{split}_{idx:05d}.mp4'
+    """File name of a video (or, for ``split='static'``, a PNG image)
+    relative to its folder (videos/ or static/)."""
+    return f'{split}_{idx:05d}.' + ('png' if split == 'static' else 'mp4')
 
 
 # --------------------------------------------------------------------------- #
@@ -614,53 +797,60 @@ def base_novel_split(seed: int) -> Tuple[List[int], List[int]]:
     return sorted(base), sorted(novel)
 
 
-_SPATIAL_HINT = {
-    'horizontal': 'seen at different horizontal positions in the frame',
-    'vertical': 'seen at different heights in the frame',
-    'scale': 'seen both small and large',
-    'rotate': 'seen at several different orientations',
-    'still': 'seen at one fixed position, size and orientation',
-    'blink': ('visible in some frames and missing from others, which show '
-              'only the empty background'),
+#: Spatial descriptions (what single frames show; the same for the two
+#: members of a reverse pair, as are their frame distributions), by family.
+_SPATIAL = {
+    'horizontal': ('a {s} at the left, at the centre and at the right',
+                   'a medium {s} at several places in one row'),
+    'vertical': ('a {s} at the top, at the centre and at the bottom',
+                 'a medium {s} at several places in one column'),
+    'scale': ('a small {s} and a large {s}',
+              'a {s} that is small in some frames and large in others'),
+    'rotate': ('a {s} with its dot pointing in several directions',
+               'a medium {s}, its dot pointing up, right, down or left'),
+    'still': ('the same {s} at one place in every frame',
+              'a {s} with the same size, place and dot in every frame'),
+    'blink': ('a {s} in some frames and an empty grey background in others',
+              'an empty dark grey background and a {s}'),
 }
 
-_TEMPORAL_STEPS = {
-    'moving left': ('the {s} starts towards the right of the frame',
-                    'the {s} ends towards the left of the frame'),
-    'moving right': ('the {s} starts towards the left of the frame',
-                     'the {s} ends towards the right of the frame'),
-    'moving up': ('the {s} starts low in the frame',
-                  'the {s} ends high in the frame'),
-    'moving down': ('the {s} starts high in the frame',
-                    'the {s} ends low in the frame'),
-    'growing': ('the {s} starts small',
-                'the {s} becomes larger and ends big'),
-    'shrinking': ('the {s} starts big',
-                  'the {s} becomes smaller and ends small'),
+#: Temporal descriptions: the motion's sub-steps in order, in the words the
+#: static captions use (where the shape is, how large, where its dot points).
+_TEMPORAL = {
+    'moving left': ('a {s} at the right, then at the left',
+                    'the {s} starts at the right and ends at the left'),
+    'moving right': ('a {s} at the left, then at the right',
+                     'the {s} starts at the left and ends at the right'),
+    'moving up': ('a {s} at the bottom, then at the top',
+                  'the {s} starts at the bottom and ends at the top'),
+    'moving down': ('a {s} at the top, then at the bottom',
+                    'the {s} starts at the top and ends at the bottom'),
+    'growing': ('a small {s}, then a medium {s}, then a large {s}',
+                'the {s} starts small and ends large'),
+    'shrinking': ('a large {s}, then a medium {s}, then a small {s}',
+                  'the {s} starts large and ends small'),
     'rotating clockwise': (
-        'the {s} starts with its black dot pointing in some direction',
-        'the {s} turns clockwise, so its black dot sweeps clockwise '
-        'around the centre'),
+        'a {s} with its dot pointing up, then upper right, then right',
+        'the dot of the {s} points left, then upper left, then up'),
     'rotating anticlockwise': (
-        'the {s} starts with its black dot pointing in some direction',
-        'the {s} turns anticlockwise, so its black dot sweeps '
-        'anticlockwise around the centre'),
-    'staying still': ('the {s} appears at a fixed place',
-                      'the {s} stays at the same place, size and '
-                      'orientation until the end'),
-    'blinking': ('the {s} is visible for a moment and then disappears',
-                 'the {s} reappears and disappears again repeatedly until '
-                 'the end'),
+        'a {s} with its dot pointing right, then upper right, then up',
+        'the dot of the {s} points up, then upper left, then left'),
+    'staying still': ('a {s} at the same place in every frame',
+                      'the {s} keeps its place, its size and its dot'),
+    'blinking': ('a {s}, then an empty grey background, then the {s}',
+                 'an empty background, then a {s}, then an empty background'),
 }
 
 
 def class_descriptions(name: str) -> Dict[str, List[str]]:
     """Templated 'LLM-style' spatial and temporal descriptions of a class.
 
-    Spatial descriptions only describe what single frames look like; they are
-    identical for the two members of a reverse pair (as are their frame
-    distributions).  Temporal descriptions list the motion's sub-steps in
-    order.
+    Written for the tiny CLIP: short (they fit its 16-token text context)
+    and in the vocabulary of the static captions, so the frozen text encoder
+    that embeds them knows every word. Spatial descriptions say what single
+    frames look like and are identical for the two members of a reverse
+    pair; temporal descriptions say where the shape starts and ends, how its
+    size or its dot's direction changes, in order.
 
     Args:
         name: Class name ``'<shape> <motion>'``.
@@ -669,20 +859,9 @@ def class_descriptions(name: str) -> Dict[str, List[str]]:
         dict: ``{'spatial': [2 strings], 'temporal': [2 strings]}``.
     """
     shape, motion = name.split(' ', 1)
-    colours = ', '.join(list(COLOURS)[:-1]) + f' or {list(COLOURS)[-1]}'
-    hint = _SPATIAL_HINT[MOTION_BY_NAME[motion].family]
-    spatial = [
-        f'A video about a {shape} of any colour ({colours}) on a plain dark '
-        'grey background.',
-        f'A video about a {shape} with a small black dot near its edge, '
-        f'{hint}.',
-    ]
-    temporal = [
-        f'A video of {name} generally involves the following step: '
-        f'{step.format(s=shape)}, which is a sub-step.'
-        for step in _TEMPORAL_STEPS[motion]
-    ]
-    return {'spatial': spatial, 'temporal': temporal}
+    family = MOTION_BY_NAME[motion].family
+    return {'spatial': [d.format(s=shape) for d in _SPATIAL[family]],
+            'temporal': [d.format(s=shape) for d in _TEMPORAL[motion]]}
 
 
 # --------------------------------------------------------------------------- #
@@ -719,8 +898,8 @@ def _resolve_config(seed: int, preset: str, overrides: Dict) -> Dict:
         raise ValueError('seed must be non-negative')
     if cfg['size'] < 16 or cfg['size'] % 2:
         raise ValueError('size must be an even number >= 16 (yuv420p)')
-    if cfg['frames'] < 2 or cfg['static_frames'] < 1 or cfg['fps'] < 1:
-        raise ValueError('need frames >= 2, static_frames >= 1 and fps >= 1')
+    if cfg['frames'] < 2 or cfg['fps'] < 1:
+        raise ValueError('need frames >= 2 and fps >= 1')
     for k in ('num_static', 'num_train', 'num_val', 'num_test'):
         if cfg[k] < 0:
             raise ValueError(f'{k} must be >= 0')
@@ -729,7 +908,7 @@ def _resolve_config(seed: int, preset: str, overrides: Dict) -> Dict:
 
 def _config_key(meta: Dict) -> Dict:
     keys = ('generator', 'version', 'seed', 'num_static', 'num_train',
-            'num_val', 'num_test', 'size', 'frames', 'fps', 'static_frames')
+            'num_val', 'num_test', 'size', 'frames', 'fps')
     return {k: meta.get(k) for k in keys}
 
 
@@ -786,7 +965,11 @@ def generate(out_dir: str,
         progress: Show a tqdm progress bar on stderr.
         verbose: Print a summary to stdout.
         **overrides: ``num_static``, ``num_train``, ``num_val``, ``num_test``,
-            ``size``, ``frames``, ``fps``, ``static_frames`` (None = preset).
+            ``size``, ``frames``, ``fps`` (None = preset).
+
+    Raises:
+        FileExistsError: ``out_dir`` holds a dataset of another generator
+            version and ``overwrite`` is False.
 
     Returns:
         dict: The dataset meta data (contents of ``meta.json``).
@@ -806,6 +989,15 @@ def generate(out_dir: str,
                 old = json.load(f)
         except (OSError, ValueError):
             old = None
+        if (old is not None and old.get('generator') == GENERATOR_NAME
+                and old.get('version') != GENERATOR_VERSION):
+            raise FileExistsError(
+                f'{out_dir} holds MovingShapes version {old.get("version")}, '
+                f'whose layout differs from version {GENERATOR_VERSION} '
+                '(static PNG images with full captions, twin pairs, lossless '
+                'videos). Regenerate it with --overwrite (or overwrite=True; '
+                '`make clean-demo` removes the demo data), or choose another '
+                'output folder.')
         if (old is not None and _config_key(old) == _config_key(wanted)
                 and _is_complete(out_dir, old)):
             say(f'MovingShapes at {out_dir} is up to date '
@@ -826,18 +1018,19 @@ def generate(out_dir: str,
     names = class_names()
     splits = {s: assign_combos(cfg['seed'], s, cfg['num_' + s])
               for s in ('static', 'train', 'val', 'test')}
+    twin_of = {s: twins(splits[s]) for s in ('train', 'val', 'test')}
 
-    # ---------------- videos ---------------- #
+    # ---------------- videos and static images ---------------- #
     jobs = []
     for split, combos in splits.items():
         folder = static_dir if split == 'static' else vid_dir
-        for idx, (shape, colour, motion) in enumerate(combos):
+        for idx, (shape, colour, motion, param_idx) in enumerate(combos):
             jobs.append((osp.join(folder, video_key(split, idx)), split, idx,
-                         shape, colour, motion, cfg))
+                         shape, colour, motion, param_idx, cfg))
     _remove_stale(vid_dir, r'(train|val|test)_\d{5,}\.mp4',
                   {video_key(s, i) for s in ('train', 'val', 'test')
                    for i in range(cfg['num_' + s])})
-    _remove_stale(static_dir, r'static_\d{5,}\.mp4',
+    _remove_stale(static_dir, r'static_\d{5,}\.(png|mp4)',
                   {video_key('static', i) for i in range(cfg['num_static'])})
 
     if workers is None:
@@ -871,27 +1064,41 @@ def generate(out_dir: str,
                                                    STATIC_VAL_FRACTION)))
                     if n_static > 1 else 0)
     n_static_train = n_static - n_static_val
-    static_ann = {video_key('static', i): [f'a {colour} {shape}']
-                  for i, (shape, colour, _) in enumerate(splits['static'])}
+    static_ann, static_index = {}, {}
+    for i, (shape, colour, _, _) in enumerate(splits['static']):
+        key = video_key('static', i)
+        _, attrs = sample_static_frame(_rng(cfg['seed'], _TAG_VIDEO, 'static',
+                                            i), cfg['size'], cfg['frames'])
+        template = 0 if i >= n_static_train else int(_rng(
+            cfg['seed'], _TAG_CAPTION, 'static', i).integers(
+                len(STATIC_TEMPLATES)))
+        static_ann[key] = [static_caption(attrs, colour, shape, template)]
+        static_index[key] = dict(attrs) if attrs.get('empty') else dict(
+            shape=shape, colour=colour, **attrs)
     static_keys = list(static_ann)
     put_json('static_train.json',
              {k: static_ann[k] for k in static_keys[:n_static_train]})
     put_json('static_val.json',
              {k: static_ann[k] for k in static_keys[n_static_train:]})
+    put_json('static_index.json', static_index)
 
     index: Dict[str, Dict] = {}
     recog: Dict[str, List[Tuple[str, int]]] = {}
     for split in ('train', 'val', 'test'):
         retrieval, multi = {}, {}
         index[split], recog[split] = {}, []
-        for idx, (shape, colour, motion) in enumerate(splits[split]):
+        for idx, (shape, colour, motion, param_idx) in enumerate(
+                splits[split]):
             key = video_key(split, idx)
             label = class_index(shape, motion)
-            index[split][key] = dict(shape=shape, colour=colour,
-                                     motion=motion, label=label,
-                                     class_name=names[label])
+            twin = twin_of[split].get(idx)
+            index[split][key] = dict(
+                shape=shape, colour=colour, motion=motion, label=label,
+                class_name=names[label],
+                twin=None if twin is None else video_key(split, twin))
             recog[split].append((key, label))
-            rng = _rng(cfg['seed'], _TAG_CAPTION, split, idx)
+            # twins share the caption RNG: same template and paraphrase
+            rng = _rng(cfg['seed'], _TAG_CAPTION, split, param_idx)
             pool = caption_pool(colour, shape, motion)
             if split == 'train':
                 retrieval[key] = [pool[int(rng.integers(len(pool)))]]
@@ -903,12 +1110,17 @@ def generate(out_dir: str,
                 multi[key] = [pool[i] for i in
                               rng.choice(len(pool), n_cap, replace=False)]
         put_json(f'retrieval_{split}.json', retrieval)
+        put_json(f'retrieval_{split}_twins.json',
+                 {k: v['twin'] for k, v in index[split].items()
+                  if v['twin'] is not None})
+        subset_files = [(f'retrieval_{split}_subsets.json', retrieval)]
         if split == 'test':
             put_json('retrieval_test_multi.json', multi)
-            for rel, ann in (('retrieval_test_subsets.json', retrieval),
-                             ('retrieval_test_multi_subsets.json', multi)):
+            subset_files.append(('retrieval_test_multi_subsets.json', multi))
+        if split != 'train':
+            for rel, ann in subset_files:
                 sens = {k: list(range(len(v))) for k, v in ann.items()
-                        if index['test'][k]['motion']
+                        if index[split][k]['motion']
                         in DIRECTION_SENSITIVE_MOTIONS}
                 insens = {k: list(range(len(v))) for k, v in ann.items()
                           if k not in sens}
@@ -953,6 +1165,10 @@ def generate(out_dir: str,
         marker_rgb=list(MARKER_RGB),
         marker_offset=MARKER_OFFSET,
         marker_radius=MARKER_RADIUS,
+        size_bins=[list(b) for b in SIZE_BINS],
+        positions=[list(row) for row in POSITIONS],
+        orientations=list(ORIENTATIONS),
+        static_margins=dict(STATIC_MARGINS),
         colours={k: list(v) for k, v in COLOURS.items()},
         shapes=list(SHAPES),
         motions=list(MOTION_NAMES),
@@ -974,8 +1190,8 @@ def generate(out_dir: str,
         f'  videos/  {n_videos} motion videos '
         f'(train {cfg["num_train"]}, val {cfg["num_val"]}, '
         f'test {cfg["num_test"]}; {cfg["frames"]} frames, '
-        f'{cfg["size"]}x{cfg["size"]}, {cfg["fps"]} fps, H.264)\n'
-        f'  static/  {n_static} static videos '
+        f'{cfg["size"]}x{cfg["size"]}, {cfg["fps"]} fps, lossless H.264)\n'
+        f'  static/  {n_static} static PNG images '
         f'(train {n_static_train}, val {n_static_val})\n'
         f'  {len(names)} classes, base {len(base)} / novel {len(novel)}\n'
         '  annotations: ' + ', '.join(meta['files']))
@@ -1000,9 +1216,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument('--frames', type=int, default=None,
                    help=f'frames per motion video (default '
                    f'{DEFAULTS["frames"]})')
-    p.add_argument('--static-frames', type=int, default=None,
-                   help=f'frames per static video (default '
-                   f'{DEFAULTS["static_frames"]})')
     p.add_argument('--fps', type=int, default=None,
                    help=f'frame rate (default {DEFAULTS["fps"]})')
     p.add_argument('--workers', type=int, default=None,
@@ -1023,8 +1236,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                  progress=not args.no_progress, num_static=args.num_static,
                  num_train=args.num_train, num_val=args.num_val,
                  num_test=args.num_test, size=args.size, frames=args.frames,
-                 static_frames=args.static_frames, fps=args.fps)
-    except ValueError as e:
+                 fps=args.fps)
+    except (ValueError, FileExistsError) as e:
         sys.exit(f'error: {e}')
 
 
