@@ -7,6 +7,8 @@ config missing from the metafile."""
 import glob
 import importlib
 import os.path as osp
+import re
+import shutil
 
 import pytest
 import yaml
@@ -212,3 +214,46 @@ def test_retrieval_benchmarks_sample_at_1fps_with_a_mask():
             assert len(sample) == 1 and sample[0]['fps'] == 1, path
             pack = [s for s in steps if s['type'] == 'PackActionInputs']
             assert 'video_mask' in pack[0]['collect_keys'], path
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _strings(v)
+
+
+def test_a_data_root_is_set_once(tmp_path):
+    """Every benchmark's root is one line of
+    configs/_base_/datasets/data_roots.py: moving the roots there moves every
+    annotation list, video folder, class-name and description file of every
+    benchmark config (MovingShapes keeps its own data_root)."""
+    shutil.copytree(osp.join(ROOT, 'configs'), tmp_path / 'configs')
+    shutil.copytree(osp.join(ROOT, 'projects', 'adaptformer', 'configs'),
+                    tmp_path / 'projects' / 'adaptformer' / 'configs')
+    roots_file = tmp_path / 'configs' / '_base_' / 'datasets' / 'data_roots.py'
+    text = roots_file.read_text()
+    moved = re.sub(r"'data/(\w+)'", r"'/elsewhere/\1'", text)
+    assert moved.count('/elsewhere/') == 10
+    roots_file.write_text(moved)
+    benchmark_configs = 0
+    for path in CONFIGS:
+        rel = osp.relpath(path, ROOT)
+        cfg = Config.fromfile(str(tmp_path / rel)).to_dict()
+        stale = [s for s in _strings(cfg) if 'data/' in s and
+                 not s.startswith('data/moving_shapes')]
+        assert not stale, f'{rel} still names {stale}'
+        if 'moving-shapes' in rel:
+            continue
+        benchmark_configs += 1
+        test_paths = list(_strings(cfg['test_dataloader']))
+        assert any(s.startswith('/elsewhere/') for s in test_paths), rel
+        if cfg['model']['type'] == 'CLIPRecognizer':
+            names = cfg['model'].get('test_class_names') or \
+                cfg['model']['class_names']
+            assert names.startswith('/elsewhere/'), rel
+    assert benchmark_configs >= 48

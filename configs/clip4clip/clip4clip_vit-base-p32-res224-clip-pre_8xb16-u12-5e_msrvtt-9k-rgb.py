@@ -9,8 +9,6 @@ _base_ = [
     '../_base_/datasets/msrvtt-9k_retrieval.py',
     '../_base_/schedules/clip4clip_5e.py'
 ]
-val_dataloader = None
-val_evaluator = None
 val_cfg = None
 train_cfg = dict(val_begin=None, val_interval=None)
 default_hooks = dict(checkpoint=dict(interval=1, save_best=None,

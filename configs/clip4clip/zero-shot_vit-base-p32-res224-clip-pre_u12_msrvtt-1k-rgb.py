@@ -6,6 +6,4 @@ _base_ = [
 ]
 model = dict(clip=dict(frozen=True))
 train_dataloader = None
-val_dataloader = None
-val_evaluator = None
 test_cfg = dict(type='TestLoop')

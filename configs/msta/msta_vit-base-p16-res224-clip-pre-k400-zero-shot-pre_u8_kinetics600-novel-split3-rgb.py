@@ -7,21 +7,9 @@
 #     data/kinetics600/annotations/k600_novel_split_3_class_names.txt \
 #     --videos YOUR_K600_LISTS --class-names data/kinetics600/annotations/class_names.txt \
 #     --out data/kinetics600/annotations/k600_novel_split_3_val_list.txt
-_base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb.py']
-data_root = 'data/kinetics600'
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=4, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs', collect_keys=('imgs', )),
-]  # 4 clips x 3 crops, softmax averaged over views
-
+_base_ = ['./msta_vit-base-p16-res224-clip-pre-k400-zero-shot-pre_u8_kinetics600-novel-split1-rgb.py']
+data_root = _base_.data_root
 model = dict(test_class_names=data_root +
              '/annotations/k600_novel_split_3_class_names.txt')
 test_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/k600_novel_split_3_val_list.txt',
-    data_prefix=dict(video=data_root + '/videos_val'),
-    pipeline=test_pipeline))
+    ann_file=data_root + '/annotations/k600_novel_split_3_val_list.txt'))

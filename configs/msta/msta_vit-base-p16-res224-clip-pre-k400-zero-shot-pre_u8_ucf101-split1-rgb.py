@@ -2,15 +2,12 @@
 # evaluated on UCF-101's own class names (5 clips x 3 crops).
 #   python tools/test.py THIS_CONFIG work_dirs/msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb/adapter.safetensors
 _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb.py']
-data_root = 'data/ucf101'
+data_root = _base_.data_roots.ucf101
 test_pipeline = [
     dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=5, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs', collect_keys=('imgs', )),
+    dict(type='UniformSample', clip_len=_base_.num_frames, num_clips=5,
+         test_mode=True),
+    *_base_.three_crop_test_steps,
 ]  # 5 clips x 3 crops, softmax averaged over views
 
 model = dict(test_class_names=data_root + '/annotations/class_names.txt')

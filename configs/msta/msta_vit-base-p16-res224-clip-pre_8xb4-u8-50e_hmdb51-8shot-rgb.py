@@ -1,28 +1,5 @@
 # MSTA few-shot: 8 shots per class on HMDB-51 (ViFi-CLIP protocol, 50 epochs), test on split-1 val.
-_base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/models/msta_vit-base-p16.py',
-    '../_base_/datasets/recognition_u8.py',
-    '../_base_/schedules/msta_adamw_50e.py'
-]
-
-data_root = 'data/hmdb51'
-class_names = data_root + '/annotations/class_names.txt'
-model = dict(class_names=class_names,
-             consistency=dict(
-                 descriptions=data_root + '/descriptions/descriptions.json',
-                 loss_weight=1.0, num_per_class=2))
-train_cfg = dict(val_begin={{_base_.max_epochs}})  # test the last epoch
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=10, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs', collect_keys=('imgs', )),
-]  # 10 clips x 3 crops, softmax averaged over views
-
+_base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_hmdb51-2shot-rgb.py']
 # 8-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
 # kshot data/hmdb51/annotations/hmdb51_train_split_1.txt --k 8 --seed 0 --out ...` to draw one):
 #   python tools/data/make_splits.py map \
@@ -30,13 +7,4 @@ test_pipeline = [
 #     --videos data/hmdb51/annotations/hmdb51_train_split_1.txt --class-names data/hmdb51/annotations/class_names.txt \
 #     --out data/hmdb51/annotations/hmdb51_train_split_1_8shot.txt
 train_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/hmdb51_train_split_1_8shot.txt',
-    data_prefix=dict(video=data_root + '/videos')))
-val_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/hmdb51_val_split_1.txt',
-    data_prefix=dict(video=data_root + '/videos')))
-test_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/hmdb51_val_split_1.txt',
-    data_prefix=dict(video=data_root + '/videos'),
-    pipeline=test_pipeline))
-default_hooks = dict(checkpoint=dict(save_best=None, max_keep_ckpts=1))
+    ann_file=_base_.data_root + '/annotations/hmdb51_train_split_1_8shot.txt'))

@@ -10,8 +10,6 @@ _base_ = [
     '../_base_/schedules/mv-adapter_5e.py'
 ]
 model = dict(adapter=dict(cmt_layers=(10, 11), cmt_position='down_out'))
-val_dataloader = None
-val_evaluator = None
 val_cfg = None
 train_cfg = dict(val_begin=None, val_interval=None)
 default_hooks = dict(checkpoint=dict(interval=1, save_best=None,

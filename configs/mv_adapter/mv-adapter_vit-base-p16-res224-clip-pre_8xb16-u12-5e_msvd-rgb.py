@@ -5,15 +5,8 @@
 # Model selection on the val split. Data: tools/data/msvd/README.md.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/mv-adapter_vit-base-p16.py',
-    '../_base_/datasets/retrieval_u12-w32.py',
+    '../_base_/datasets/msvd_retrieval.py',
     '../_base_/schedules/mv-adapter_5e.py'
 ]
-data_root = 'data/msvd'
-train_dataloader = dict(dataset=dict(
-    data_root=data_root, ann_file='annotations/train.json'))
-val_dataloader = dict(dataset=dict(
-    data_root=data_root, ann_file='annotations/val.json'))
-test_dataloader = dict(dataset=dict(
-    data_root=data_root, ann_file='annotations/test.json'))
 default_hooks = dict(checkpoint=dict(save_best='retrieval/t2v/R1',
                                      rule='greater', max_keep_ckpts=1))

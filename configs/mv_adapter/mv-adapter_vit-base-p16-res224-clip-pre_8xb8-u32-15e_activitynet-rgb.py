@@ -4,16 +4,15 @@
 # and a LayerNorm on every adapter's input in both towers (their lnin=True). ActivityNet has no separate validation
 # split in this protocol: the last epoch is tested. Data:
 # tools/data/activitynet/README.md.
-_base_ = ['./mv-adapter_vit-base-p16-res224-clip-pre_8xb8-u32-15e_didemo-rgb.py']
-model = dict(adapter=dict(cmt_layers=(11, ), cmt_position='down_in',
-                          input_norm=True))
-data_root = 'data/activitynet'
-train_dataloader = dict(dataset=dict(
-    data_root=data_root, ann_file='annotations/train.json'))
-test_dataloader = dict(dataset=dict(
-    data_root=data_root, ann_file='annotations/val_1.json'))
-val_dataloader = None
-val_evaluator = None
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/mv-adapter_vit-base-p16.py',
+    '../_base_/datasets/activitynet_retrieval.py',
+    '../_base_/schedules/mv-adapter_15e.py'
+]
+model = dict(
+    clip=dict(max_words=64),
+    adapter=dict(max_frames=32, cmt_layers=(11, ), cmt_position='down_in',
+                 input_norm=True))
 val_cfg = None
 train_cfg = dict(val_begin=None, val_interval=None)
 default_hooks = dict(checkpoint=dict(interval=1, save_best=None,

@@ -40,6 +40,17 @@ test_pipeline = [
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]
+# The multi-view test's steps after sampling (ViFi-CLIP's 3-crop test):
+# short side 224, three 224 crops of each clip; the softmax is averaged over
+# the views. A dataset base puts DecordInit and UniformSample(num_clips=...)
+# before them.
+three_crop_test_steps = [
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 224)),
+    dict(type='ThreeCrop', crop_size=224),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs', collect_keys=('imgs', )),
+]
 train_dataloader = dict(
     batch_size=4,
     num_workers=8,

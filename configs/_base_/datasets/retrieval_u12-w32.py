@@ -1,10 +1,11 @@
 # Video-text retrieval data, the MV-Adapter / CLIP4Clip short-video setting:
 # frames at 1 fps, uniformly subsampled to at most 12 (shorter videos padded
 # and masked: FpsSample + video_mask), 224 px (bicubic resize + centre crop),
-# 32 words. Defaults point at MSR-VTT; benchmark configs override data_root and
-# the annotation files.
+# 32 words. The benchmark's dataset base (msrvtt-9k_retrieval.py,
+# msvd_retrieval.py, lsmdc_retrieval.py) sets the data root of each split's
+# dataset; the annotation files default to annotations/{train,val,test}.json
+# under it, the videos to videos/.
 dataset_type = 'RetrievalDataset'
-data_root = 'data/msrvtt'
 clip_len = 12
 max_words = 32
 
@@ -38,8 +39,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/train_9k.json',
+        ann_file='annotations/train.json',
         data_prefix=dict(video='videos'),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -49,12 +49,13 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/test_1k.json',
+        ann_file='annotations/val.json',
         data_prefix=dict(video='videos'),
         pipeline=test_pipeline,
         test_mode=True))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], ann_file='annotations/test.json'))
 
 val_evaluator = dict(type='RetrievalMetric')
 test_evaluator = val_evaluator
