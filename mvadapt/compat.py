@@ -17,6 +17,14 @@ once when :mod:`mvadapt` is imported, and is idempotent.
    ``weights_only``: a checkpoint is untrusted input.
 3. mmcv-lite's import-time warning about its missing compiled deformable
    attention (unused here) is silenced.
+4. OpenAI's ``clip`` package (``openai-clip`` 1.0.1 on PyPI, needed by
+   MMAction2's ``CLIPSimilarity``) runs ``from pkg_resources import
+   packaging`` on import, and setuptools >= 81 no longer ships
+   ``pkg_resources``. :func:`import_openai_clip` imports it with a stand-in
+   ``pkg_resources`` that exposes only ``packaging``, present in
+   ``sys.modules`` during that import alone (libraries that probe for the
+   real ``pkg_resources`` still find it absent). Not applied by
+   :func:`apply`: only code that uses ``clip`` calls it.
 """
 import importlib.util
 import sys
@@ -119,6 +127,30 @@ def _quiet_mmcv_lite() -> None:
     import warnings
     warnings.filterwarnings(
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
+def import_openai_clip() -> types.ModuleType:
+    """Import and return OpenAI's ``clip`` package (``pip install
+    openai-clip``), with a ``pkg_resources`` stand-in during the import when
+    setuptools no longer provides one."""
+    if 'clip' in sys.modules:
+        return sys.modules['clip']
+    if importlib.util.find_spec('clip') is None:
+        raise ImportError("OpenAI's clip package is missing (MMAction2's "
+                          'CLIPSimilarity needs it): pip install openai-clip')
+    stand_in = None
+    if importlib.util.find_spec('pkg_resources') is None:
+        import packaging.version
+        stand_in = types.ModuleType('pkg_resources')
+        stand_in.packaging = packaging
+        sys.modules['pkg_resources'] = stand_in
+    try:
+        import clip
+    finally:
+        if stand_in is not None and \
+                sys.modules.get('pkg_resources') is stand_in:
+            del sys.modules['pkg_resources']
+    return clip
 
 
 def apply() -> None:

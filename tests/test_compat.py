@@ -62,3 +62,13 @@ def test_getattr_is_restricted_to_history_buffer(tmp_path):
     torch.save({'x': _GetattrPayload()}, path)
     with pytest.raises(pickle.UnpicklingError, match='refusing getattr'):
         torch.load(path, weights_only=True)
+
+
+def test_openai_clip_imports_without_leaving_a_pkg_resources_stand_in():
+    """openai-clip 1.0.1 imports pkg_resources, gone from setuptools >= 81;
+    the stand-in lives only during that import."""
+    clip = compat.import_openai_clip()
+    assert callable(clip.load) and callable(clip.tokenize)
+    pkg_resources = sys.modules.get('pkg_resources')
+    assert pkg_resources is None or hasattr(pkg_resources,
+                                            'get_distribution')
