@@ -21,7 +21,7 @@ DEMO_ARGS ?=
 $(PY):
 	python3 -m venv $(VENV)
 
-$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt requirements/mmcv.txt
+$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt requirements/mmcv.txt requirements/search.txt
 	$(PY) -m pip install --upgrade pip -q
 	$(PY) -c "import torch, torchvision" 2>/dev/null || $(PY) -m pip install $(TORCH_SPEC)
 	$(PY) -m pip install -e ".[tests]"

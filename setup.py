@@ -81,7 +81,10 @@ if __name__ == '__main__':
         install_requires=read_requirements('runtime.txt') +
         mmcv_requirement(),
         extras_require={
-            'tests': read_requirements('tests.txt'),
+            'tests': read_requirements('tests.txt') +
+            read_requirements('search.txt'),
+            # mvadapt.apis.VideoSearcher, tools/index_videos.py
+            'search': read_requirements('search.txt'),
             # TorchCodecInit/TorchCodecDecode; needs FFmpeg's shared libraries
             'torchcodec': ['torchcodec'],
         },

@@ -1,5 +1,5 @@
 """Action recognition with CLIP: the classifier is the text encoder."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -157,10 +157,13 @@ class CLIPRecognizer(BaseModel):
         length = int((tokens != 0).sum(1).max())
         return tokens[:, :length]
 
-    def class_embeddings(self, names: Sequence[str]) -> torch.Tensor:
-        """``[C, D]`` normalised text embeddings of the class prompts."""
+    def class_embeddings(self, names: Sequence[str],
+                         template: Optional[str] = None) -> torch.Tensor:
+        """``[C, D]`` normalised text embeddings of the class prompts
+        (``template``, default the model's, filled with each name)."""
+        template = template or self.template
         return self.backbone.encode_text(
-            self.tokenize([self.template.format(n) for n in names]))
+            self.tokenize([template.format(n) for n in names]))
 
     def _description_targets(self):
         """Frozen-branch mean embeddings of the descriptions (cached)."""
@@ -215,15 +218,28 @@ class CLIPRecognizer(BaseModel):
         self._test_classifier = None  # the text branch may change
         return super().train(mode)
 
+    def logit_scale(self) -> torch.Tensor:
+        """CLIP's temperature, capped at 100 as in CLIP."""
+        return self.backbone.logit_scale.clamp(max=4.6052).exp()
+
+    def predict_scores(self, imgs: torch.Tensor, classifier: torch.Tensor
+                       ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Class probabilities ``[B, C]`` (each view's softmax, averaged
+        over the views) and the views' logits ``[B, V, C]`` of normalised
+        frames ``[B, V*T, C, H, W]`` against ``classifier`` (``[C, D]``,
+        :meth:`class_embeddings` of any class list)."""
+        views = self.encode_video(imgs)  # [B, V, D]
+        logits = self.logit_scale() * views @ classifier.t()  # [B, V, C]
+        return logits.softmax(-1).mean(1), logits
+
     # -------------------------------------------------------------- forward
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         imgs = inputs['imgs'] if isinstance(inputs, dict) else inputs
-        scale = self.backbone.logit_scale.clamp(max=4.6052).exp()
         if mode == 'loss':
             video = self.encode_video(imgs).mean(1)
             video = F.normalize(video, dim=-1)
             classes = self.class_embeddings(self.class_names)
-            logits = scale * video @ classes.t()
+            logits = self.logit_scale() * video @ classes.t()
             labels = self._labels(data_samples, len(self.class_names),
                                   'train').to(logits.device)
             losses = dict(loss_cls=F.cross_entropy(logits, labels))
@@ -236,9 +252,7 @@ class CLIPRecognizer(BaseModel):
                 with torch.no_grad():
                     self._test_classifier = self.class_embeddings(
                         self.test_class_names)
-            views = self.encode_video(imgs)  # [B, V, D]
-            logits = scale * views @ self._test_classifier.t()  # [B, V, C]
-            scores = logits.softmax(-1).mean(1)  # average softmax over views
+            scores, logits = self.predict_scores(imgs, self._test_classifier)
             if mode == 'tensor':
                 return scores
             self._labels(data_samples, len(self.test_class_names), 'test')
