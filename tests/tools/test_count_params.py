@@ -1,6 +1,8 @@
-"""count_params.py works on every config without its data or weights."""
+"""count_params.py works on every config without its data or weights, and
+docs/model_zoo.md lists every config with the count it gives."""
 import glob
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,27 @@ count_params = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(count_params)
 
 
+def zoo_rows():
+    """{config path: trainable cell} of docs/model_zoo.md's tables."""
+    rows = {}
+    for line in (ROOT / 'docs' / 'model_zoo.md').read_text().splitlines():
+        match = re.match(r'\| \[[^\]]+\]\(\.\./([^)]+\.py)\) \|(.*)\|$',
+                         line)
+        if match:
+            cells = [c.strip() for c in match.group(2).split('|')]
+            trainable = [c for c in cells if re.match(r'^[\d,]+ \(', c)]
+            assert len(trainable) == 1, line
+            rows[match.group(1)] = trainable[0]
+    return rows
+
+
 def test_every_config_is_found():
     assert len(CONFIGS) > 50
+
+
+def test_model_zoo_lists_every_config_once():
+    assert sorted(zoo_rows()) == sorted(
+        str(Path(p).relative_to(ROOT)) for p in CONFIGS)
 
 
 @pytest.mark.parametrize('config', CONFIGS,
@@ -33,3 +54,8 @@ def test_counts_without_data(config, tmp_path, monkeypatch):
     assert 0 <= trainable <= total and total > 0
     if 'zero-shot' not in Path(config).name:  # evaluation-only configs
         assert trainable > 0
+    # docs/model_zoo.md states this count
+    clip = sum(p.numel() for p in model.backbone.clip.parameters())
+    expected = f'{trainable:,} ({100 * trainable / clip:.2f} %)' \
+        if trainable else '0 (evaluation only)'
+    assert zoo_rows()[str(Path(config).relative_to(ROOT))] == expected
