@@ -12,7 +12,10 @@ else
 ENV_DIR := $(VENV)
 endif
 PY := $(ENV_DIR)/bin/python
-STAMP := $(ENV_DIR)/.mvadapt-installed
+# The extras installed with mvadapt (.ci/run adds app,browser-tests).
+EXTRAS ?= tests
+comma := ,
+STAMP := $(ENV_DIR)/.mvadapt-installed-$(subst $(comma),-,$(EXTRAS))
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
 
@@ -21,10 +24,10 @@ DEMO_ARGS ?=
 $(PY):
 	python3 -m venv $(VENV)
 
-$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt requirements/mmcv.txt requirements/search.txt
+$(STAMP): $(PY) setup.py requirements/runtime.txt requirements/tests.txt requirements/mmcv.txt requirements/search.txt requirements/app.txt requirements/browser_tests.txt
 	$(PY) -m pip install --upgrade pip -q
 	$(PY) -c "import torch, torchvision" 2>/dev/null || $(PY) -m pip install $(TORCH_SPEC)
-	$(PY) -m pip install -e ".[tests]"
+	$(PY) -m pip install -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 install: $(STAMP)

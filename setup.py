@@ -85,6 +85,11 @@ if __name__ == '__main__':
             read_requirements('search.txt'),
             # mvadapt.apis.VideoSearcher, tools/index_videos.py
             'search': read_requirements('search.txt'),
+            # tools/search_app.py (the search web page)
+            'app': read_requirements('search.txt') +
+            read_requirements('app.txt'),
+            # its browser test, with the system Chromium
+            'browser-tests': read_requirements('browser_tests.txt'),
             # TorchCodecInit/TorchCodecDecode; needs FFmpeg's shared libraries
             'torchcodec': ['torchcodec'],
         },

@@ -179,6 +179,19 @@ class VideoReader:
                 None if mask is None else torch.as_tensor(mask))
 
 
+def frame_size_error(model, imgs: torch.Tensor) -> Optional[str]:
+    """Why ``imgs`` (from :class:`VideoReader`) cannot go into ``model``'s
+    vision tower, or None: a test pipeline without a resize passes frames
+    of any size."""
+    visual = model.backbone.clip.visual
+    size = tuple(getattr(visual, 'image_size', ()) or ())
+    if size and tuple(imgs.shape[-2:]) != size:
+        return (f'frames are {imgs.shape[-2]}x{imgs.shape[-1]} px after the '
+                f'test pipeline, the model takes {size[0]}x{size[1]}: add '
+                'Resize/CenterCrop to the config\'s test pipeline')
+    return None
+
+
 def text_tokenizer(cfg: Config, max_words: int):
     """The caption tokeniser of the config's evaluation (an
     :class:`OpenCLIPTokenize`; CLIP's BPE with ``max_words`` tokens when
@@ -254,6 +267,9 @@ def classify(model,
         raise TypeError('classify works with CLIP models (CLIPRecognizer, '
                         f'VideoTextRetriever), not {type(model).__name__}')
     imgs, mask = VideoReader(model.cfg)(video)
+    error = frame_size_error(model, imgs)
+    if error:
+        raise ValueError(f'{video}: {error}')
     with torch.no_grad():
         inputs = preprocess_videos(model, [imgs], [mask])
         if isinstance(model, CLIPRecognizer):

@@ -26,8 +26,8 @@ from typing import Tuple, Union
 import numpy as np
 import torch
 
-from .inference import (VideoReader, init_model, preprocess_videos,
-                        text_tokenizer)
+from .inference import (VideoReader, frame_size_error, init_model,
+                        preprocess_videos, text_tokenizer)
 
 INDEX_FORMAT = 'mvadapt-video-index'
 INDEX_VERSION = 1
@@ -208,6 +208,7 @@ class VideoSearcher:
         self.paths: List[str] = []
         self.index = None
         self.index_type = None
+        self.manifest = None
 
     @classmethod
     def from_config(cls, config, checkpoint: Optional[str] = None,
@@ -240,15 +241,6 @@ class VideoSearcher:
                      for chunk in tokens.split(256)]
         return torch.cat(feats).float().cpu().numpy()
 
-    def _size_error(self, imgs: torch.Tensor) -> Optional[str]:
-        visual = self.model.backbone.clip.visual
-        size = tuple(getattr(visual, 'image_size', ()) or ())
-        if size and tuple(imgs.shape[-2:]) != size:
-            return (f'frames are {imgs.shape[-2]}x{imgs.shape[-1]} px after '
-                    f'the test pipeline, the model takes {size[0]}x{size[1]}:'
-                    ' add Resize/CenterCrop to the config\'s test pipeline')
-        return None
-
     def _encode_batches(self, paths: Sequence[str], bar=None,
                         num_workers: Optional[int] = None
                         ) -> Iterator[Tuple[List[str], np.ndarray,
@@ -263,7 +255,7 @@ class VideoSearcher:
         for batch in loader:
             failed, ok = {}, []
             for i, imgs, mask, error in batch:
-                error = error or self._size_error(imgs)
+                error = error or frame_size_error(self.model, imgs)
                 if error:
                     failed[paths[i]] = error
                 else:
@@ -442,6 +434,7 @@ class VideoSearcher:
         _write_json(osp.join(out_dir, MANIFEST), manifest)
         self.out_dir, self.paths, self.index = out_dir, paths, index
         self.index_type = manifest['index_type']
+        self.manifest = manifest
 
     @classmethod
     def load(cls, out_dir: str, model=None, checkpoint: Optional[str] = None,
