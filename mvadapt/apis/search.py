@@ -15,6 +15,7 @@ finished shard, and the next build encodes only the videos not yet in one.
 The FAISS index is derived from the shards and rebuilt (or extended) when
 the manifest says it is behind them.
 """
+import copy
 import hashlib
 import json
 import os
@@ -373,7 +374,7 @@ class VideoSearcher:
 
     def _new_index(self, out_dir: str, index_type: str) -> dict:
         os.makedirs(osp.join(out_dir, SHARD_DIR), exist_ok=True)
-        cfg = self.model.cfg.copy()
+        cfg = copy.deepcopy(self.model.cfg)
         # a relative pretrained file must not depend on where search runs
         clip = cfg.model.get('clip', {})
         pretrained = clip.get('pretrained')
@@ -427,11 +428,13 @@ class VideoSearcher:
         if index is not None and new:
             _write_atomic(index_path, lambda f: f.write(
                 faiss.serialize_index(index).tobytes()))
+        before = json.dumps(manifest, sort_keys=True)
         manifest.update(index_shards=shards, videos=paths,
                         num_videos=len(paths), built_type=manifest[
                             'index_type'],
                         dim=None if index is None else int(index.d))
-        _write_json(osp.join(out_dir, MANIFEST), manifest)
+        if new or json.dumps(manifest, sort_keys=True) != before:
+            _write_json(osp.join(out_dir, MANIFEST), manifest)
         self.out_dir, self.paths, self.index = out_dir, paths, index
         self.index_type = manifest['index_type']
         self.manifest = manifest

@@ -80,12 +80,16 @@ def test_build_search_load(aligned_retriever, videos, tmp_path):
 
     # load rebuilds the model from the index folder (its config copy and
     # the checkpoint the manifest names), from any working directory
+    stamps = {f: os.stat(osp.join(out, f)).st_mtime_ns
+              for f in (MANIFEST, 'index.faiss')}
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
         loaded = VideoSearcher.load(out, num_workers=0, progress=False)
     finally:
         os.chdir(cwd)
+    assert stamps == {f: os.stat(osp.join(out, f)).st_mtime_ns
+                      for f in stamps}  # opening an index writes nothing
     check_found(loaded, aligned_retriever, videos)
     assert loaded.search('anything', k=50)[-1][0] in manifest['videos']
     assert len(loaded.search('anything', k=50)) == 12
