@@ -94,11 +94,16 @@ def model_identity(model) -> dict:
         adapter_hash=_tensor_hash(adapter_state(model)))
 
 
+_NOTHING_FROZEN = hashlib.sha256().hexdigest()
+
+
 def describe_identity(identity: dict) -> str:
+    frozen = identity.get('backbone_hash')
+    frozen = 'nothing frozen' if frozen == _NOTHING_FROZEN else \
+        f'frozen weights hash {str(frozen)[:12]}'
     return (f"config {identity.get('config')}, checkpoint "
             f"{identity.get('checkpoint')}, backbone "
-            f"{identity.get('backbone')} (hash "
-            f"{str(identity.get('backbone_hash'))[:12]}), trained tensors "
+            f"{identity.get('backbone')} ({frozen}), trained tensors "
             f"hash {str(identity.get('adapter_hash'))[:12]}")
 
 
