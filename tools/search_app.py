@@ -136,12 +136,20 @@ def build_app(searcher: VideoSearcher, classifier=None, classes=None,
                         interactive=False, elem_id=f'result-{i}',
                         height=220))
 
+        def preview(path):
+            try:
+                return make_preview(path, cache_dir)
+            except Exception as e:  # moved, unreadable: show the original
+                print(f'No preview of {path} ({type(e).__name__}: {e}); '
+                      'the page links the original file', flush=True)
+                return path
+
         def search(text, count):
             text = (text or '').strip()
             if not text:
                 raise gr.Error('Type what you are looking for.')
             results = searcher.search(text, int(count))
-            updates = [gr.update(value=make_preview(p, cache_dir),
+            updates = [gr.update(value=preview(p),
                                  label=f'{i + 1}. {s:.3f}  '
                                  f'{osp.basename(p)}', visible=True)
                        for i, (p, s) in enumerate(results)]
@@ -213,7 +221,9 @@ def main(argv=None):
           f'{args.port} - open it in a browser; Ctrl+C stops it. Previews '
           f'are written to {app.preview_dir}.', flush=True)
     app.queue().launch(server_name=args.host, server_port=args.port,
-                       allowed_paths=[app.preview_dir], show_error=True,
+                       allowed_paths=[app.preview_dir] + sorted(
+                           {osp.dirname(p) for p in searcher.paths}),
+                       show_error=True,
                        inbrowser=False)
     return 0
 

@@ -45,8 +45,36 @@ def skip_reason():
     return None
 
 
-pytestmark = pytest.mark.skipif(skip_reason() is not None,
-                                reason=skip_reason() or '')
+needs_browser = pytest.mark.skipif(skip_reason() is not None,
+                                   reason=skip_reason() or '')
+
+
+def test_previews(moving_shapes_test_split, tmp_path):
+    """Results play as WebM (VP8) previews: the video's frames, scaled so
+    the longer side is 256 px, cut after the given seconds, cached."""
+    import importlib.util
+
+    import av
+    spec = importlib.util.spec_from_file_location(
+        'search_app', osp.join(ROOT, 'tools', 'search_app.py'))
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    video = osp.join(moving_shapes_test_split[0], 'videos', QUERY_KEY)
+    out = app.make_preview(video, str(tmp_path))
+    assert out.endswith('.webm') and osp.dirname(out) == str(tmp_path)
+    with av.open(out) as f:
+        stream = f.streams.video[0]
+        assert stream.codec_context.name == 'vp8'
+        frames = list(f.decode(stream))
+    assert len(frames) == 16  # 2 s at 8 fps
+    assert (frames[0].width, frames[0].height) == (256, 256)
+    mtime = os.stat(out).st_mtime_ns
+    assert app.make_preview(video, str(tmp_path)) == out
+    assert os.stat(out).st_mtime_ns == mtime  # cached
+    short = app.make_preview(video, str(tmp_path), side=100, seconds=1)
+    with av.open(short) as f:
+        frames = list(f.decode(video=0))
+    assert len(frames) == 8 and frames[0].width == 100
 
 
 def free_port():
@@ -101,6 +129,7 @@ def app_url(aligned_retriever, tmp_path):
         log.close()
 
 
+@needs_browser
 def test_search_page_in_a_browser(app_url, aligned_retriever, tmp_path):
     from playwright.sync_api import sync_playwright
     captions = aligned_retriever['captions']
