@@ -66,9 +66,9 @@ def main(argv=None):
           f'indexed; {searcher.index_type} FAISS index)')
     failed = summary['failed']
     if failed:
-        print(f'Skipped {len(failed)} video(s) that could not be read: '
-              'listed above and under "failed" in '
-              f'{osp.join(out, MANIFEST)}.')
+        print(f'Skipped {len(failed)} video(s) that could not be read (see '
+              'the warning above; all of them are under "failed" in '
+              f'{osp.join(out, MANIFEST)}).')
     if not summary['num_videos']:
         print('Nothing is indexed: check --videos and the messages above.')
         return 1

@@ -115,10 +115,11 @@ def build_app(searcher: VideoSearcher, classifier=None, classes=None,
     with gr.Blocks(title='mvadapt video search',
                    analytics_enabled=False) as app:
         built_by = searcher.manifest['model']
+        weights = f"`{built_by['checkpoint']}`" if built_by['checkpoint'] \
+            else 'the weights it builds (no checkpoint)'
         gr.Markdown(f'## Search {len(searcher.paths)} videos\n'
                     f'Index `{searcher.out_dir}`, built by '
-                    f"`{built_by['config']}` with "
-                    f"`{built_by['checkpoint']}`")
+                    f"`{built_by['config']}` with {weights}")
         with gr.Row():
             query = gr.Textbox(label='Query', placeholder='a red square '
                                'moving left', scale=4, elem_id='query')

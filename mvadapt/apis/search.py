@@ -109,8 +109,9 @@ def describe_identity(identity: dict) -> str:
 
 def list_videos(videos: Union[str, Sequence[str]]) -> List[str]:
     """Absolute paths of a folder's videos (recursive, by extension,
-    sorted), of a text file listing one path per line, or of a list; in
-    order, without duplicates."""
+    sorted), of a text file listing one path per line (a relative one is
+    taken relative to the list's folder if it is there, else to the current
+    directory), or of a list; in order, without duplicates."""
     if isinstance(videos, str):
         if osp.isdir(videos):
             found = []
@@ -118,14 +119,16 @@ def list_videos(videos: Union[str, Sequence[str]]) -> List[str]:
                 dirs.sort()
                 found += [osp.join(root, f) for f in sorted(files)
                           if f.lower().endswith(VIDEO_EXTENSIONS)]
-            paths = found
+            paths = sorted(found)
         elif videos.lower().endswith(VIDEO_EXTENSIONS):
             paths = [videos]
         elif osp.isfile(videos):
             base = osp.dirname(osp.abspath(videos))
             with open(videos, encoding='utf-8') as f:
-                paths = [osp.join(base, line.strip()) for line in f
-                         if line.strip() and not line.startswith('#')]
+                listed = [line.strip() for line in f
+                          if line.strip() and not line.startswith('#')]
+            paths = [osp.join(base, p) if osp.exists(osp.join(base, p))
+                     else p for p in listed]
         else:
             raise FileNotFoundError(
                 f'{videos} is not a folder, a video or a list of videos')
@@ -302,7 +305,7 @@ class VideoSearcher:
                 if len(p):
                     feats.append(f)
                 failed.update(bad)
-        _warn_failed(failed)
+        _warn_failed(failed, "the result's failed")
         dim = int(self.model.backbone.clip.text_projection.shape[-1]) if \
             not feats else feats[0].shape[1]
         return EncodedVideos(
@@ -366,7 +369,7 @@ class VideoSearcher:
                 if len(buf_paths) >= save_every:
                     flush()
             flush()
-        _warn_failed(failed)
+        _warn_failed(failed, f'"failed" in {osp.join(out_dir, MANIFEST)}')
         indexed = set(_shard_paths(out_dir))
         manifest['failed'] = {p: r for p, r in
                               dict(manifest.get('failed', {}), **failed)
@@ -565,10 +568,14 @@ def _write_shard(out_dir: str, paths: List[str], feats: np.ndarray) -> str:
     return name
 
 
-def _warn_failed(failed: Dict[str, str]) -> None:
+def _warn_failed(failed: Dict[str, str], where: str,
+                 shown: int = 20) -> None:
     if failed:
         from mmengine.logging import MMLogger
-        listed = '\n'.join(f'  {p}: {r}' for p, r in failed.items())
+        listed = '\n'.join(f'  {p}: {r}'
+                           for p, r in list(failed.items())[:shown])
+        more = f'\n  ... and {len(failed) - shown} more' if \
+            len(failed) > shown else ''
         MMLogger.get_current_instance().warning(
-            f'{len(failed)} video(s) could not be read and were skipped:\n'
-            f'{listed}')
+            f'{len(failed)} video(s) could not be read and were skipped '
+            f'(all of them: {where}):\n{listed}{more}')

@@ -213,6 +213,26 @@ def test_another_model_is_refused(aligned_retriever, videos, tmp_path):
         VideoSearcher.load(out, checkpoint=str(tmp_path / 'gone.pth'))
 
 
+def test_list_videos(tmp_path, monkeypatch):
+    from mvadapt.apis.search import list_videos
+    (tmp_path / 'a' / 'b').mkdir(parents=True)
+    for name in ('a/x.mp4', 'a/b/y.MKV', 'a/notes.txt', 'z.webm'):
+        (tmp_path / name).write_bytes(b'')
+    assert list_videos(str(tmp_path / 'a')) == [
+        str(tmp_path / 'a' / 'b' / 'y.MKV'), str(tmp_path / 'a' / 'x.mp4')]
+    # a list file: relative to its folder where the video is there, else
+    # to the current directory; duplicates once
+    listing = tmp_path / 'a' / 'list.txt'
+    listing.write_text('# my videos\nx.mp4\n\na/b/y.MKV\nx.mp4\nmissing.mp4\n')
+    monkeypatch.chdir(tmp_path)
+    assert list_videos(str(listing)) == [
+        str(tmp_path / 'a' / 'x.mp4'), str(tmp_path / 'a' / 'b' / 'y.MKV'),
+        str(tmp_path / 'missing.mp4')]
+    assert list_videos('z.webm') == [str(tmp_path / 'z.webm')]
+    with pytest.raises(FileNotFoundError, match='not a folder'):
+        list_videos('nothing_here')
+
+
 def test_not_an_index(aligned_retriever, tmp_path):
     searcher = searcher_of(aligned_retriever)
     (tmp_path / 'notes.txt').write_text('my files')
