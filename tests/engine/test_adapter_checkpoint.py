@@ -35,7 +35,7 @@ _pipe = [
     dict(type='DecordInit'),
     dict(type='UniformSample', clip_len=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='Resize', scale=(64, 64), keep_ratio=False),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=16),
     dict(type='PackActionInputs', collect_keys=('imgs', 'text'),

@@ -206,7 +206,7 @@ def test_tiny_config_builds_and_runs(variant):
                                          seq='sequential')[variant]
     assert model.backbone.frozen
     with torch.no_grad():
-        video, text = model(dict(imgs=torch.randn(2, 8, 3, 32, 32),
+        video, text = model(dict(imgs=torch.randn(2, 8, 3, 64, 64),
                                  text=tokens(2)), mode='tensor')
     assert video.shape == text.shape == (2, 128)
 
