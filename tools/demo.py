@@ -46,7 +46,7 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = osp.join(ROOT, 'configs', 'demo')
 ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
-PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny-64_1xb128-4e_moving-shapes-static.py')
+PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny-64_1xb128-7e_moving-shapes-static.py')
 MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py')
 STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter', 'b2n')
 DEFAULT_STAGES = STAGES
@@ -97,9 +97,9 @@ FULL_METHODS = ('zero-shot', 'clip4clip', 'mv-adapter',
 FULL_SEEDS = (0, 1, 2)
 
 
-def load_tool(name):
-    """A script of tools/data/ as a module (tools is not a package)."""
-    path = osp.join(ROOT, 'tools', 'data', name + '.py')
+def load_tool(name, folder='data'):
+    """A script of tools/<folder>/ as a module (tools is not a package)."""
+    path = osp.join(ROOT, 'tools', folder, name + '.py')
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -461,8 +461,13 @@ def main():
         f.write(text + '\n')
     with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
         json.dump(rows, f, indent=1)
+    figure = ''
+    if rows:
+        plot = load_tool('plot_results', 'analysis_tools')
+        png = plot.plot_results(rows, osp.join(args.work_dir, 'results.png'))
+        figure = f'\nResults figure: {png}'
     print(f'\nWork dirs, logs and checkpoints: {args.work_dir}\n'
-          f'Results table: {osp.join(args.work_dir, "results.md")}')
+          f'Results table: {osp.join(args.work_dir, "results.md")}{figure}')
 
 
 if __name__ == '__main__':
