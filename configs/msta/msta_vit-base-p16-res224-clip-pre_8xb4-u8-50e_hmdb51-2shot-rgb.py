@@ -1,15 +1,13 @@
 # MSTA few-shot: 2 shots per class on HMDB-51 (ViFi-CLIP protocol, 50 epochs), test on split-1 val.
+# Protocol (model, schedule, last epoch tested):
+# ../_base_/protocols/msta_few-shot.py; data:
+# ../_base_/datasets/hmdb51_recognition.py.
 _base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/models/msta_vit-base-p16.py',
-    '../_base_/datasets/hmdb51_recognition.py',
-    '../_base_/schedules/msta_adamw_50e.py'
+    '../_base_/protocols/msta_few-shot.py',
+    '../_base_/datasets/hmdb51_recognition.py'
 ]
-
 model = dict(class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions,
-                              loss_weight=1.0, num_per_class=2))
-train_cfg = dict(val_begin=_base_.max_epochs)  # test the last epoch
+             consistency=dict(descriptions=_base_.descriptions))
 # 2-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
 # kshot data/hmdb51/annotations/hmdb51_train_split_1.txt --k 2 --seed 0 --out ...` to draw one):
 #   python tools/data/make_splits.py map \
@@ -18,4 +16,3 @@ train_cfg = dict(val_begin=_base_.max_epochs)  # test the last epoch
 #     --out data/hmdb51/annotations/hmdb51_train_split_1_2shot.txt
 train_dataloader = dict(dataset=dict(
     ann_file=_base_.data_root + '/annotations/hmdb51_train_split_1_2shot.txt'))
-default_hooks = dict(checkpoint=dict(save_best=None, max_keep_ckpts=1))

@@ -1,11 +1,11 @@
 # MSTA base-to-novel (50 epochs, 5 warm-up) on HMDB-51, split 1: train on 16 shots of each base class, test base and novel accuracy and their harmonic mean; the epoch is selected by base accuracy only.
+# Protocol (model, schedule, metric, epoch selection by base accuracy):
+# ../_base_/protocols/msta_base-to-novel.py; data:
+# ../_base_/datasets/hmdb51_recognition.py; here: the split's files.
 _base_ = [
-    '../_base_/default_runtime.py',
-    '../_base_/models/msta_vit-base-p16.py',
-    '../_base_/datasets/hmdb51_recognition.py',
-    '../_base_/schedules/msta_adamw_50e.py'
+    '../_base_/protocols/msta_base-to-novel.py',
+    '../_base_/datasets/hmdb51_recognition.py'
 ]
-
 # Split files: ViFi-CLIP's fixed base/novel classes (the same in splits
 # 1-3, recognised from class_names.txt) and its 16 shots per base class
 # of this split, from a ViFi-CLIP checkout (or --seed 0 instead of
@@ -17,15 +17,11 @@ _base_ = [
 split = _base_.data_root + '/annotations/b2n_split1'
 model = dict(class_names=split + '/base_class_names.txt',
              test_class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions,
-                              loss_weight=1.0, num_per_class=2))
+             consistency=dict(descriptions=_base_.descriptions))
 train_dataloader = dict(dataset=dict(ann_file=split + '/train_base.txt'))
 # val and test: the full val list in the joint label space; the metric
 # scores base and novel videos each in their own label space.
-val_evaluator = dict(type='BaseNovelMetric',
-                     base_classes=split + '/base_class_names.txt',
-                     novel_classes=split + '/novel_class_names.txt',
-                     class_names=_base_.class_names)
-test_evaluator = val_evaluator
-default_hooks = dict(checkpoint=dict(save_best='b2n/base', rule='greater',
-                                     max_keep_ckpts=1))
+val_evaluator = test_evaluator = dict(
+    type='BaseNovelMetric', class_names=_base_.class_names,
+    base_classes=split + '/base_class_names.txt',
+    novel_classes=split + '/novel_class_names.txt')
