@@ -4,6 +4,7 @@ The demo's training runs themselves are covered by test_train_test_e2e.py
 and test_msta_e2e.py; this checks the orchestration around them."""
 import importlib.util
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -118,3 +119,61 @@ def test_stages_read_the_frame_cache_of_the_data_stage(demo, tmp_path):
     args.no_frame_cache = True  # decode instead
     assert demo.cache_options(args) == []
     demo.require_frame_cache(args)
+
+
+def test_sweep_reports_each_setting_at_its_best_validation_epoch(
+        demo, tmp_path, monkeypatch):
+    # val T2V R@1 per epoch, as tools/train.py logs it in scalars.json
+    curves = {'lr 1e-4': {2: 10.0, 4: 30.0, 5: 20.0},
+              'lr 2e-4': {2: 40.0, 4: 40.0, 5: 35.0}}
+    trained = []
+
+    def fake_train(config, work_dir, seed, opts):
+        setting = next(s for s in curves if s.replace(' ', '-') in work_dir)
+        trained.append((setting, seed, opts))
+        folder = osp.join(work_dir, '20261204_000000', 'vis_data')
+        os.makedirs(folder)
+        with open(osp.join(folder, 'scalars.json'), 'w') as f:
+            f.write(json.dumps(dict(loss=1.0, iter=1, epoch=1)) + '\n')
+            for epoch, r1 in curves[setting].items():
+                f.write(json.dumps({'retrieval/t2v/R1': r1,
+                                    'retrieval/twin/acc': 50.0 + epoch,
+                                    'step': epoch}) + '\n')
+
+    monkeypatch.setattr(demo, 'train', fake_train)
+    monkeypatch.setattr(demo, 'SWEEPS', {'clip4clip': [
+        ('lr 1e-4', demo._lr(1e-4)), ('lr 2e-4', demo._lr(2e-4))]})
+    args = SimpleNamespace(work_dir=str(tmp_path), resume=False,
+                           data_root='/data', no_frame_cache=True)
+    rows = demo.run_sweep(args, 'clip.safetensors')
+    assert [(r['setting'], r['epoch']) for r in rows] == [('lr 1e-4', 4),
+                                                           ('lr 2e-4', 2)]
+    assert rows[0]['val'] == {'retrieval/t2v/R1': 30.0,
+                              'retrieval/twin/acc': 54.0}
+    # seed 0, train and val data only: the test split is never touched
+    for _, seed, opts in trained:
+        assert seed == 0 and not any(o.startswith('test_') for o in opts)
+    assert 'optim_wrapper.optimizer.lr=0.0001' in trained[0][2]
+    table = demo.fmt_sweep_table(rows)
+    assert '| lr 1e-4 | 4 | 30.0 | – | 54.0 | – |' in table
+    # --resume reuses the finished settings without training again
+    args.resume = True
+    assert demo.run_sweep(args, 'clip.safetensors') == rows
+    assert len(trained) == 2
+
+
+def test_sweep_settings_name_real_methods_and_options(demo):
+    for name, settings in demo.SWEEPS.items():
+        assert demo.METHODS[name][3], f'{name} does not train'
+        for setting, opts in settings:
+            assert all('=' in o for o in opts), setting
+
+
+def test_child_threads_leave_cores_to_the_loader_workers(demo, monkeypatch):
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    monkeypatch.setattr(demo.os, 'cpu_count', lambda: 2)
+    assert demo.child_env()['OMP_NUM_THREADS'] == '1'
+    monkeypatch.setattr(demo.os, 'cpu_count', lambda: 16)
+    assert demo.child_env()['OMP_NUM_THREADS'] == '14'
+    monkeypatch.setenv('OMP_NUM_THREADS', '3')
+    assert demo.child_env()['OMP_NUM_THREADS'] == '3'

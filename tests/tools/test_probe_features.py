@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / 'configs' / 'demo' /
-             'clip_tiny-64_1xb128-7e_moving-shapes-static.py')
+             'clip_tiny-64_1xb128-18e_moving-shapes-static.py')
 
 
 def load(path, name):

@@ -8,7 +8,7 @@ _base_ = [
     '../_base_/datasets/moving-shapes_static.py'
 ]
 
-max_epochs = 7
+max_epochs = 18
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 test_cfg = dict(type='TestLoop')
 # Held-out static images are for the probe and the zero-shot check; the
