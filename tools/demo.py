@@ -121,10 +121,12 @@ SWEEPS = {
                    ('s 0.1, lr 3e-3', _scale(0.1) + _lr(3e-3)),
                    ('s 1.0, lr 1e-3', _scale(1.0) + _lr(1e-3)),
                    ('s 1.0, lr 3e-3', _scale(1.0) + _lr(3e-3)),
+                   ('s 1.0, lr 1e-2', _scale(1.0) + _lr(1e-2)),
                    ('s 1.0, lr 1e-3, twin batches',
                     _scale(1.0) + _lr(1e-3) + TWIN_BATCHES)],
     'b2n-vificlip': [('lr 2e-4', _lr(2e-4)), ('lr 6e-4', _lr(6e-4))],
-    'b2n-msta': [('lr 1e-3', _lr(1e-3)), ('lr 3e-3', _lr(3e-3))],
+    'b2n-msta': [('lr 1e-3', _lr(1e-3)), ('lr 3e-3', _lr(3e-3)),
+                 ('lr 1e-2', _lr(1e-2)), ('lr 3e-2', _lr(3e-2))],
 }
 # what a sweep run is judged by (the configs' save_best) and what is shown
 SWEEP_KEYS = {
@@ -148,24 +150,12 @@ def load_generator():
     return load_tool('moving_shapes')
 
 
-def child_env():
-    """The environment of the demo's commands: PyTorch's intra-op threads
-    leave a core to each of the two data-loader workers (on this 2-core
-    machine a training step of the pretraining stage took 0.48 s with 2
-    threads competing with the workers, 0.27 s with 1). A thread count the
-    user set (OMP_NUM_THREADS) is kept."""
-    env = dict(os.environ)
-    if 'OMP_NUM_THREADS' not in env:
-        env['OMP_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1) - 2))
-    return env
-
-
 def run(cmd, log_path):
     """Run a command with its output in a log file; fail loudly."""
     print('$ ' + ' '.join(cmd), flush=True)
     with open(log_path, 'w') as log:
         proc = subprocess.run(cmd, cwd=ROOT, stdout=log,
-                              stderr=subprocess.STDOUT, env=child_env())
+                              stderr=subprocess.STDOUT)
     if proc.returncode != 0:
         with open(log_path) as f:
             tail = ''.join(f.readlines()[-30:])

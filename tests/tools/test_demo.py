@@ -168,12 +168,3 @@ def test_sweep_settings_name_real_methods_and_options(demo):
         for setting, opts in settings:
             assert all('=' in o for o in opts), setting
 
-
-def test_child_threads_leave_cores_to_the_loader_workers(demo, monkeypatch):
-    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
-    monkeypatch.setattr(demo.os, 'cpu_count', lambda: 2)
-    assert demo.child_env()['OMP_NUM_THREADS'] == '1'
-    monkeypatch.setattr(demo.os, 'cpu_count', lambda: 16)
-    assert demo.child_env()['OMP_NUM_THREADS'] == '14'
-    monkeypatch.setenv('OMP_NUM_THREADS', '3')
-    assert demo.child_env()['OMP_NUM_THREADS'] == '3'

@@ -15,14 +15,14 @@ _static = dict(type='ImageTextDataset', data_root=data_root,
                data_prefix=dict(img='static'), pipeline=static_pipeline)
 train_dataloader = dict(
     batch_size=128,
-    num_workers=2,
-    persistent_workers=True,
+    num_workers=0,  # see moving-shapes_retrieval.py
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(**_static, ann_file='static_train.json'))
 test_dataloader = dict(
     batch_size=128,
-    num_workers=2,
-    persistent_workers=True,
+    num_workers=0,  # see moving-shapes_retrieval.py
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(**_static, ann_file='static_val.json', test_mode=True))
 # Held-out image-to-caption retrieval (its V2T is image to caption; images
