@@ -35,7 +35,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) tools/demo.py $(DEMO_ARGS)
 
-# Ablations and AdaptFormer over 3 seeds (about 45 minutes on 2 CPU cores).
+# Ablations and AdaptFormer over 3 seeds (27.5 minutes measured on 2 CPU cores).
 demo-full: $(STAMP)
 	$(PY) tools/demo.py --full $(DEMO_ARGS)
 
