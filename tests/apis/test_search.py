@@ -25,6 +25,12 @@ def videos(aligned_retriever, tmp_path_factory):
     return str(folder)
 
 
+def embed_dim(model_info):
+    """The retriever's feature dimension (its config's CLIP)."""
+    from mmengine.config import Config
+    return Config.fromfile(model_info['config']).model.clip.arch['embed_dim']
+
+
 def searcher_of(model_info, **kwargs):
     kwargs.setdefault('num_workers', 0)
     return VideoSearcher.from_config(model_info['config'],
@@ -68,7 +74,8 @@ def test_build_search_load(aligned_retriever, videos, tmp_path):
 
     with open(osp.join(out, MANIFEST)) as f:
         manifest = json.load(f)
-    assert manifest['dim'] == 128 and manifest['num_videos'] == 12
+    assert manifest['dim'] == embed_dim(aligned_retriever) and \
+        manifest['num_videos'] == 12
     assert manifest['index_type'] == 'flat'
     assert sorted(manifest['videos']) == sorted(
         osp.join(videos, k) for k in aligned_retriever['captions'])
@@ -107,7 +114,7 @@ def test_encode_videos_reports_and_skips_failures(aligned_retriever, videos,
              osp.join(videos, keys[2])]
     encoded = searcher.encode_videos(paths)
     assert encoded.paths == [paths[0], paths[4], paths[5]]
-    assert encoded.features.shape == (3, 128)
+    assert encoded.features.shape == (3, embed_dim(aligned_retriever))
     assert np.allclose(np.linalg.norm(encoded.features, axis=1), 1,
                        atol=1e-5)
     assert sorted(encoded.failed) == sorted(paths[1:4])
