@@ -59,6 +59,17 @@ def write_json(tmp_path):
 
 # ---------------------------------------------------------------- search
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# A small deterministic retrieval pipeline (4 frames, 8-token captions) for
+# dataset-level tests.
+RETRIEVAL_PIPELINE = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=4, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='OpenCLIPTokenize', max_words=8),
+    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
+         meta_keys=('video_key', )),
+]
 RETRIEVER_CONFIG = osp.join(
     ROOT, 'configs', 'demo',
     'clip4clip_tiny-static-pre_1xb32-5e_moving-shapes.py')

@@ -6,21 +6,14 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from conftest import RETRIEVAL_PIPELINE
 
 from mvadapt.datasets import RetrievalDataset
 from mvadapt.engine.hooks import FailedVideosHook
 from mvadapt.utils import register_all_modules
 
 register_all_modules()
-PIPELINE = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=4, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='OpenCLIPTokenize', max_words=8),
-    dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
-         meta_keys=('video_key', )),
-]
+PIPELINE = RETRIEVAL_PIPELINE
 
 
 class Capture(logging.Handler):
