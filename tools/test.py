@@ -23,7 +23,7 @@ from mmengine.runner import Runner
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
 from mvadapt.apis import check_checkpoint, load_adapter, setup_distributed
-from mvadapt.utils import register_all_modules
+from mvadapt.utils import register_all_modules, resolve_placeholders
 
 
 def parse_args():
@@ -67,6 +67,7 @@ def merge_args(cfg: Config, args) -> Config:
     # `--cfg-options test_evaluator.subset_file=...` could then not address
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    resolve_placeholders(cfg)  # after the options: data_root=... moves paths
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError('--dump must be a .pkl file')

@@ -17,7 +17,7 @@ from mmengine.runner import Runner, find_latest_checkpoint
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
 from mvadapt.apis import check_checkpoint, enable_amp, setup_distributed
-from mvadapt.utils import register_all_modules
+from mvadapt.utils import register_all_modules, resolve_placeholders
 
 
 def parse_args():
@@ -86,6 +86,7 @@ def merge_args(cfg: Config, args) -> Config:
     cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    resolve_placeholders(cfg)  # after the options: data_root=... moves paths
     if args.resume == 'auto' and osp.isfile(
             osp.join(cfg.work_dir, 'last_checkpoint')):
         # the checkpoint MMEngine's auto-resume will load

@@ -33,15 +33,11 @@ def init_model(config: Union[str, Config],
         the weights file ``model.checkpoint`` (None without one).
     """
     from mvadapt.registry import MODELS
-    from mvadapt.utils import register_all_modules
+    from mvadapt.utils import load_config, register_all_modules
     from .adapter_io import load_adapter
 
     register_all_modules()
-    cfg = Config.fromfile(config) if isinstance(config, str) else \
-        Config(config.to_dict() if isinstance(config, Config) else config,
-               filename=getattr(config, 'filename', None))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)  # a copy, placeholders resolved
     model = MODELS.build(cfg.model)
     if checkpoint_or_adapter is not None:
         path = checkpoint_or_adapter

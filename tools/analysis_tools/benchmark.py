@@ -235,15 +235,14 @@ def resolve_config_path(config: str) -> str:
 
 
 def load_config(spec: dict):
-    from mmengine.config import Config, DictAction
-    cfg = Config.fromfile(resolve_config_path(spec['config']))
+    from mmengine.config import DictAction
+
+    from mvadapt.utils import load_config as load
     options = {}
     for opt in spec['options']:
         key, value = opt.split('=', 1)
         options[key] = DictAction._parse_iterable(value)
-    if options:
-        cfg.merge_from_dict(options)
-    return cfg
+    return load(resolve_config_path(spec['config']), options)
 
 
 def model_kind(cfg) -> str:

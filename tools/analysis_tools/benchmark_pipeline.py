@@ -171,11 +171,10 @@ def build_pipeline(config: str, clip_len: int, size: Optional[int],
     applied and decoding done by ``backend``; returns (Compose, list of step
     dicts)."""
     import mvadapt  # noqa: F401  (compat fixes first)
-    from mmengine.config import Config
     from mmengine.dataset import Compose
-    from mvadapt.utils import register_all_modules
+    from mvadapt.utils import load_config, register_all_modules
     register_all_modules()
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     loader = cfg.get('train_dataloader') or {}
     pipeline = loader.get('dataset', {}).get('pipeline', cfg.get(
         'train_pipeline'))  # what training runs (a config may name another)

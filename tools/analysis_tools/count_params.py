@@ -11,11 +11,11 @@ trainable and total parameters and the trainable share of CLIP's parameters
 import argparse
 from collections import OrderedDict
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import mvadapt  # noqa: F401  (compat)
 from mvadapt.registry import MODELS
-from mvadapt.utils import register_all_modules
+from mvadapt.utils import load_config, register_all_modules
 
 
 def group_of(name: str) -> str:
@@ -43,9 +43,7 @@ def build_without_weights(config: str, cfg_options=None):
     """The model of ``config`` on the meta device (shapes only)."""
     import torch
     register_all_modules()
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     if 'clip' in cfg.model:
         cfg.model.clip.pretrained = None
     with torch.device('meta'):

@@ -51,6 +51,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 import mvadapt  # noqa: E402,F401  (compat)
 from mvadapt.apis import init_model  # noqa: E402
 from mvadapt.evaluation.functional.probe import linear_probe  # noqa: E402
+from mvadapt.utils import load_config  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -189,9 +190,7 @@ def zero_shot_captions(model, dataset, n, feats, with_adapter):
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     probe = probe_settings(cfg, args)
     start = time.time()
     model = init_model(cfg, args.checkpoint, device=args.device)

@@ -37,7 +37,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 # The repository root, so configs can load plugins from projects/ with
 # custom_imports (as tools/train.py and tools/test.py do).
@@ -72,12 +72,10 @@ def build(config: str, checkpoint: Optional[str], cfg_options: Optional[dict],
     from mmengine.runner import Runner
 
     from mvadapt.apis import init_model
-    from mvadapt.utils import register_all_modules
+    from mvadapt.utils import load_config, register_all_modules
 
     register_all_modules()
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     if not cfg.get('test_dataloader'):
         raise ValueError(f'{config} has no test_dataloader to visualise')
     if num_workers is not None:

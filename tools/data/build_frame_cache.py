@@ -43,17 +43,14 @@ SPLITS = ('train', 'val', 'test')
 def cache_jobs(config, splits=SPLITS, cfg_options=None):
     """{(cache folder, spec id): (spec, [videos])} for a config's datasets
     that set ``frame_cache``, and the names of the dataloaders without one."""
-    from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
     from mvadapt.datasets import pipeline_spec
     from mvadapt.datasets.frame_cache import parse_frame_cache
     from mvadapt.registry import DATASETS
-    from mvadapt.utils import register_all_modules
+    from mvadapt.utils import load_config, register_all_modules
     register_all_modules()
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mvadapt'))
     jobs, skipped = OrderedDict(), []
     for split in splits:

@@ -11,12 +11,11 @@ import argparse
 import os.path as osp
 
 import torch
-from mmengine.config import Config
 
 import mvadapt  # noqa: F401  (compat)
 from mvadapt.apis import save_adapter
 from mvadapt.registry import MODELS
-from mvadapt.utils import register_all_modules
+from mvadapt.utils import load_config, register_all_modules
 
 
 def main():
@@ -28,7 +27,7 @@ def main():
     if not args.out.endswith('.safetensors'):
         parser.error('OUT must end with .safetensors')
     register_all_modules()
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     model = MODELS.build(cfg.model)
     ckpt = torch.load(args.checkpoint, map_location='cpu', weights_only=True)
     state = ckpt.get('state_dict', ckpt)

@@ -15,15 +15,14 @@ if ROOT not in sys.path:  # `projects` must be importable for custom_imports
     sys.path.insert(0, ROOT)
 
 import mvadapt  # noqa: E402,F401  (applies mvadapt.compat)
-from mmengine.config import Config  # noqa: E402
 
 from mvadapt.registry import MODELS  # noqa: E402
-from mvadapt.utils import register_all_modules  # noqa: E402
+from mvadapt.utils import load_config, register_all_modules  # noqa: E402
 
 
 def trainable_fraction(config: str) -> dict:
     """Build ``config``'s model with random CLIP weights and count."""
-    cfg = Config.fromfile(config)  # imports the config's custom_imports
+    cfg = load_config(config)  # imports the config's custom_imports
     cfg.model.clip.pretrained = None
     model = MODELS.build(cfg.model)
     counts = model.count_parameters()
