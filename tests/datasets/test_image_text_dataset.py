@@ -97,3 +97,18 @@ def test_frame_cache_is_refused(images):
     root, _ = images
     with pytest.raises(ValueError, match='frame_cache'):
         build(root, False, frame_cache='cache')
+
+
+def test_load_image_clip_cache_decodes_each_file_once(images):
+    from mvadapt.datasets.transforms import LoadImageClip
+    root, arrays = images
+    path = str(root / 'img' / 'a.png')
+    cached, plain = LoadImageClip(cache=True), LoadImageClip()
+    first = cached(dict(filename=path))['imgs'][0]
+    assert np.array_equal(first, arrays['a.png'])
+    (root / 'img' / 'a.png').unlink()  # a second read needs no file
+    again = cached(dict(filename=path))['imgs'][0]
+    assert np.array_equal(again, arrays['a.png'])
+    assert not again.flags.writeable  # nothing downstream can change it
+    with pytest.raises(OSError, match='a.png'):
+        plain(dict(filename=path))

@@ -16,16 +16,39 @@ class LoadImageClip(BaseTransform):
     ``clip_len``, ``num_clips``, ``original_shape`` and ``img_shape``, so
     MMAction2's ``Resize`` / ``CenterCrop`` / ``FormatShape`` follow
     unchanged.
+
+    Args:
+        cache (bool): Keep every decoded image in memory (per data-loader
+            worker), so each file is decoded once per run instead of once
+            per epoch: for small image sets that fit in memory (the demo's
+            10,800 64 px images take 133 MB, and their PNG decoding was
+            half of its pretraining data time). Cached arrays are
+            read-only; the pixels are the same. Defaults to False.
     """
 
-    def transform(self, results: dict) -> dict:
+    def __init__(self, cache: bool = False) -> None:
+        self.cache = cache
+        self._images = {}
+
+    def _read(self, path: str) -> np.ndarray:
         from PIL import Image
-        path = results['filename']
         try:
             with Image.open(path) as image:
                 img = np.asarray(image.convert('RGB'))
         except (OSError, ValueError) as e:
             raise OSError(f'cannot read image {path}: {e}') from e
+        return img
+
+    def transform(self, results: dict) -> dict:
+        path = results['filename']
+        if not self.cache:
+            img = self._read(path)
+        else:
+            img = self._images.get(path)
+            if img is None:
+                img = self._read(path)
+                img.setflags(write=False)
+                self._images[path] = img
         results['imgs'] = [img]
         results['frame_inds'] = np.zeros(1, dtype=np.int64)
         results['total_frames'] = 1
@@ -34,3 +57,6 @@ class LoadImageClip(BaseTransform):
         results['original_shape'] = img.shape[:2]
         results['img_shape'] = img.shape[:2]
         return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(cache={self.cache})'

@@ -26,3 +26,21 @@ def test_bad_text_raises_with_filename():
     with pytest.raises(ValueError, match='x.mp4'):
         OpenCLIPTokenize()(dict(text=[], filename='x.mp4'))
 
+
+
+def test_memo_gives_the_same_ids_and_stays_bounded():
+    captions = ['a red square moves left', 'a small blue circle',
+                'a red square moves left', 'a big green triangle']
+    plain = OpenCLIPTokenize(max_words=12, cache_size=0)
+    memo = OpenCLIPTokenize(max_words=12, cache_size=2)
+    for c in captions + [captions] + captions[::-1]:
+        want = plain(dict(text=c))['text']
+        got = memo(dict(text=c))['text']
+        assert torch.equal(got, want)
+        assert len(memo._memo) <= 2
+    assert not plain._memo
+    # the ids handed out are copies: changing them leaves the memo intact
+    out = memo(dict(text=captions[3]))['text']
+    out.zero_()
+    assert torch.equal(memo(dict(text=captions[3]))['text'],
+                       plain(dict(text=captions[3]))['text'])
