@@ -17,6 +17,7 @@ from mmengine.config import Config
 import mmengine.runner  # noqa: F401  (registers the loops and hooks)
 import mvadapt  # noqa: F401  (registers mvadapt's modules)
 from mvadapt import registry
+from mvadapt.utils import load_config
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
@@ -243,7 +244,7 @@ def test_a_data_root_is_set_once(tmp_path):
     benchmark_configs = 0
     for path in CONFIGS:
         rel = osp.relpath(path, ROOT)
-        cfg = Config.fromfile(str(tmp_path / rel)).to_dict()
+        cfg = load_config(str(tmp_path / rel)).to_dict()
         stale = [s for s in _strings(cfg) if 'data/' in s and
                  not s.startswith('data/moving_shapes')]
         assert not stale, f'{rel} still names {stale}'
@@ -257,3 +258,106 @@ def test_a_data_root_is_set_once(tmp_path):
                 cfg['model']['class_names']
             assert names.startswith('/elsewhere/'), rel
     assert benchmark_configs >= 48
+
+
+BENCHMARK_CONFIGS = [p for p in CONFIGS if '/msta/' in p]
+
+
+@pytest.mark.parametrize('path', BENCHMARK_CONFIGS,
+                         ids=lambda p: osp.basename(p))
+def test_a_data_root_override_moves_every_path(path):
+    """--cfg-options data_root=... (and test_data_root=... for the zero-shot
+    transfer tests) moves every file the config reads: annotation lists,
+    video folders, class names, descriptions, split files."""
+    plain = load_config(path)
+    options = {'data_root': '/moved/train'}
+    if 'test_data_root' in plain:
+        options['test_data_root'] = '/moved/test'
+    cfg = load_config(path, options)
+    assert cfg.data_root == '/moved/train'
+    read = {k: v for k, v in cfg.to_dict().items() if k != 'data_roots'}
+    stale = [s for s in _strings(read) if 'data/' in s]
+    assert not stale, f'{osp.basename(path)} still names {stale}'
+    for split in ('train', 'val', 'test'):
+        loader = cfg.get(f'{split}_dataloader')
+        if not loader:
+            continue
+        root = '/moved/test' if split == 'test' and \
+            'test_data_root' in options else '/moved/train'
+        dataset = loader.dataset
+        files = [dataset.get('data_root') or dataset.ann_file]
+        if not dataset.get('data_root'):  # recognition: absolute paths
+            files.append(dataset.data_prefix.video)
+        assert all(f.startswith(root) for f in files), (split, files)
+    model = cfg.model
+    if model.type == 'CLIPRecognizer':
+        names = model.get('test_class_names') or model.class_names
+        assert names.startswith(options.get('test_data_root', '/moved/train'))
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.basename(p))
+def test_every_placeholder_resolves(path):
+    """No {name} is left after loading (load_config refuses an unknown
+    name in a path; this also catches one elsewhere); '{}' prompt
+    templates stay."""
+    cfg = load_config(path).to_dict()
+    left = [s for s in _strings(cfg) if re.search(r'\{[A-Za-z_]\w*\}', s)]
+    assert not left, left
+    template = cfg['model'].get('template')
+    if template is not None:
+        assert template.count('{}') == 1
+
+
+B2N = 'configs/msta/msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_{}-rgb.py'
+
+
+@pytest.mark.parametrize('split', [1, 2, 3])
+def test_a_b2n_split_config_reads_its_split(split):
+    """The split's files, from b2n_split alone; the joint label space and
+    the descriptions from the dataset base."""
+    cfg = load_config(osp.join(ROOT, B2N.format(f'hmdb51-b2n-split{split}')))
+    folder = f'data/hmdb51/annotations/b2n_split{split}'
+    assert cfg.b2n_split == split
+    assert cfg.model.class_names == f'{folder}/base_class_names.txt'
+    assert cfg.model.test_class_names == \
+        'data/hmdb51/annotations/class_names.txt'
+    assert cfg.model.consistency.descriptions == \
+        'data/hmdb51/descriptions/descriptions.json'
+    assert cfg.train_dataloader.dataset.ann_file == f'{folder}/train_base.txt'
+    assert cfg.val_dataloader.dataset.ann_file == \
+        cfg.test_dataloader.dataset.ann_file == \
+        'data/hmdb51/annotations/hmdb51_val_split_1.txt'
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        assert evaluator == dict(
+            type='BaseNovelMetric',
+            class_names='data/hmdb51/annotations/class_names.txt',
+            base_classes=f'{folder}/base_class_names.txt',
+            novel_classes=f'{folder}/novel_class_names.txt')
+    # the split number is one override; data_root moves the split's folder
+    other = load_config(osp.join(ROOT, B2N.format('hmdb51-b2n-split1')),
+                        {'b2n_split': split, 'data_root': '/d/hmdb'})
+    assert other.test_evaluator.novel_classes == \
+        f'/d/hmdb/annotations/b2n_split{split}/novel_class_names.txt'
+
+
+def test_few_shot_and_zero_shot_configs_read_their_lists():
+    cfg = load_config(osp.join(ROOT, B2N.format('ucf101-8shot')))
+    assert cfg.train_dataloader.dataset.ann_file == \
+        'data/ucf101/annotations/ucf101_train_split_1_8shot.txt'
+    assert cfg.model.class_names == 'data/ucf101/annotations/class_names.txt'
+    zero_shot = osp.join(ROOT, 'configs', 'msta', 'msta_vit-base-p16-res224-'
+                         'clip-pre-k400-zero-shot-pre_u8_{}-rgb.py')
+    cfg = load_config(zero_shot.format('kinetics600-novel-split3'))
+    assert cfg.test_dataloader.dataset.ann_file == \
+        'data/kinetics600/annotations/k600_novel_split_3_val_list.txt'
+    assert cfg.model.test_class_names == \
+        'data/kinetics600/annotations/k600_novel_split_3_class_names.txt'
+    assert cfg.model.class_names == \
+        'data/kinetics400/annotations/class_names.txt'  # trained on K400
+    assert cfg.train_dataloader.dataset.ann_file == \
+        'data/kinetics400/annotations/kinetics400_train_list.txt'
+    cfg = load_config(zero_shot.format('hmdb51-split2'))
+    assert cfg.test_dataloader.dataset.ann_file == \
+        'data/hmdb51/annotations/hmdb51_val_split_2.txt'
+    assert cfg.test_dataloader.dataset.data_prefix.video == \
+        'data/hmdb51/videos'

@@ -2,5 +2,4 @@
 # evaluated on HMDB-51's own class names (10 clips x 3 crops).
 #   python tools/test.py THIS_CONFIG work_dirs/msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb/adapter.safetensors
 _base_ = ['./msta_vit-base-p16-res224-clip-pre-k400-zero-shot-pre_u8_hmdb51-split1-rgb.py']
-test_dataloader = dict(dataset=dict(
-    ann_file=_base_.data_root + '/annotations/hmdb51_val_split_3.txt'))
+test_split = 3

@@ -8,10 +8,14 @@
 #     --videos YOUR_K600_LISTS --class-names data/kinetics600/annotations/class_names.txt \
 #     --out data/kinetics600/annotations/k600_novel_split_1_val_list.txt
 _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-10e_kinetics400-zero-shot-rgb.py']
-data_root = _base_.data_roots.kinetics600
+# the test data: {test_data_root} (--cfg-options test_data_root=... moves
+# it), split {test_split}; {data_root} stays Kinetics-400's (training).
 # Kinetics-400's test views (4 clips x 3 crops, softmax averaged over views)
-model = dict(test_class_names=data_root +
-             '/annotations/k600_novel_split_1_class_names.txt')
+test_data_root = _base_.data_roots.kinetics600
+test_split = 1
+model = dict(test_class_names='{test_data_root}/annotations/'
+             'k600_novel_split_{test_split}_class_names.txt')
 test_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/k600_novel_split_1_val_list.txt',
-    data_prefix=dict(video=data_root + '/videos_val')))
+    ann_file='{test_data_root}/annotations/'
+    'k600_novel_split_{test_split}_val_list.txt',
+    data_prefix=dict(video='{test_data_root}/videos_val')))

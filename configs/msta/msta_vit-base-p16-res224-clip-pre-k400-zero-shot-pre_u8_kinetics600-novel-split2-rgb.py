@@ -8,8 +8,4 @@
 #     --videos YOUR_K600_LISTS --class-names data/kinetics600/annotations/class_names.txt \
 #     --out data/kinetics600/annotations/k600_novel_split_2_val_list.txt
 _base_ = ['./msta_vit-base-p16-res224-clip-pre-k400-zero-shot-pre_u8_kinetics600-novel-split1-rgb.py']
-data_root = _base_.data_root
-model = dict(test_class_names=data_root +
-             '/annotations/k600_novel_split_2_class_names.txt')
-test_dataloader = dict(dataset=dict(
-    ann_file=data_root + '/annotations/k600_novel_split_2_val_list.txt'))
+test_split = 2

@@ -6,5 +6,3 @@ _base_ = [
     '../_base_/protocols/msta_fully-supervised.py',
     '../_base_/datasets/kinetics400_recognition.py'
 ]
-model = dict(class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions))

@@ -11,5 +11,3 @@ _base_ = [
     '../_base_/protocols/msta_fully-supervised.py',
     '../_base_/datasets/sthv2_recognition.py'
 ]
-model = dict(class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions))

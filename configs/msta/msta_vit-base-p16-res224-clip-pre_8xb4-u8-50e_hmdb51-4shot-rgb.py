@@ -6,5 +6,4 @@ _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_hmdb51-2shot-rgb.py']
 #     ViFi-CLIP/datasets_splits/hmdb_splits/train1_few_shot_4.txt ViFi-CLIP/labels/hmdb_51_labels.csv \
 #     --videos data/hmdb51/annotations/hmdb51_train_split_1.txt --class-names data/hmdb51/annotations/class_names.txt \
 #     --out data/hmdb51/annotations/hmdb51_train_split_1_4shot.txt
-train_dataloader = dict(dataset=dict(
-    ann_file=_base_.data_root + '/annotations/hmdb51_train_split_1_4shot.txt'))
+shots = 4

@@ -8,9 +8,4 @@ _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_hmdb51-b2n-split1-rgb
 #     data/hmdb51/annotations/class_names.txt \
 #     --shots-from ViFi-CLIP/datasets_splits/base2novel_splits/hmdb_splits/fs_base_s2_train.txt \
 #     --out-dir data/hmdb51/annotations/b2n_split2
-split = _base_.data_root + '/annotations/b2n_split2'
-model = dict(class_names=split + '/base_class_names.txt')
-train_dataloader = dict(dataset=dict(ann_file=split + '/train_base.txt'))
-val_evaluator = test_evaluator = dict(
-    base_classes=split + '/base_class_names.txt',
-    novel_classes=split + '/novel_class_names.txt')
+b2n_split = 2

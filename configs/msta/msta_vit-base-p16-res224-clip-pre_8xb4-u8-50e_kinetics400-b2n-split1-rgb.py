@@ -1,7 +1,7 @@
 # MSTA base-to-novel (50 epochs, 5 warm-up) on Kinetics-400, split 1: train on 16 shots of each base class, test base and novel accuracy and their harmonic mean; the epoch is selected by base accuracy only.
 # Protocol (model, schedule, metric, epoch selection by base accuracy):
 # ../_base_/protocols/msta_base-to-novel.py; data:
-# ../_base_/datasets/kinetics400_recognition.py; here: the split's files.
+# ../_base_/datasets/kinetics400_recognition.py; here: the split.
 _base_ = [
     '../_base_/protocols/msta_base-to-novel.py',
     '../_base_/datasets/kinetics400_recognition.py'
@@ -14,14 +14,4 @@ _base_ = [
 #     data/kinetics400/annotations/class_names.txt \
 #     --shots-from ViFi-CLIP/datasets_splits/base2novel_splits/k400_splits/fs_base_s1_train.txt \
 #     --out-dir data/kinetics400/annotations/b2n_split1
-split = _base_.data_root + '/annotations/b2n_split1'
-model = dict(class_names=split + '/base_class_names.txt',
-             test_class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions))
-train_dataloader = dict(dataset=dict(ann_file=split + '/train_base.txt'))
-# val and test: the full val list in the joint label space; the metric
-# scores base and novel videos each in their own label space.
-val_evaluator = test_evaluator = dict(
-    type='BaseNovelMetric', class_names=_base_.class_names,
-    base_classes=split + '/base_class_names.txt',
-    novel_classes=split + '/novel_class_names.txt')
+b2n_split = 1

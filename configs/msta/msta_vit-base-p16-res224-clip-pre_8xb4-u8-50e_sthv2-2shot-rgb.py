@@ -6,14 +6,11 @@ _base_ = [
     '../_base_/protocols/msta_few-shot.py',
     '../_base_/datasets/sthv2_recognition.py'
 ]
-model = dict(class_names=_base_.class_names,
-             consistency=dict(descriptions=_base_.descriptions,
-                              num_per_class=8))  # DES_N 8 in the logs
+model = dict(consistency=dict(num_per_class=8))  # DES_N 8 in the logs
 # 2-shot list: ViFi-CLIP's, from a ViFi-CLIP checkout (or `make_splits.py
 # kshot data/sthv2/annotations/sthv2_train_list.txt --k 2 --seed 0 --out ...` to draw one):
 #   python tools/data/make_splits.py map \
 #     ViFi-CLIP/datasets_splits/ssv2_splits/train1_few_shot_2.txt ViFi-CLIP/labels/ssv2_labels.csv \
 #     --videos data/sthv2/annotations/sthv2_train_list.txt --class-names data/sthv2/annotations/class_names.txt \
 #     --out data/sthv2/annotations/sthv2_train_list_2shot.txt
-train_dataloader = dict(dataset=dict(
-    ann_file=_base_.data_root + '/annotations/sthv2_train_list_2shot.txt'))
+shots = 2

@@ -6,5 +6,4 @@ _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_sthv2-2shot-rgb.py']
 #     ViFi-CLIP/datasets_splits/ssv2_splits/train1_few_shot_8.txt ViFi-CLIP/labels/ssv2_labels.csv \
 #     --videos data/sthv2/annotations/sthv2_train_list.txt --class-names data/sthv2/annotations/class_names.txt \
 #     --out data/sthv2/annotations/sthv2_train_list_8shot.txt
-train_dataloader = dict(dataset=dict(
-    ann_file=_base_.data_root + '/annotations/sthv2_train_list_8shot.txt'))
+shots = 8

@@ -6,5 +6,4 @@ _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_ucf101-2shot-rgb.py']
 #     ViFi-CLIP/datasets_splits/ucf_splits/train1_few_shot_16.txt ViFi-CLIP/labels/ucf_101_labels.csv \
 #     --videos data/ucf101/annotations/ucf101_train_split_1.txt --class-names data/ucf101/annotations/class_names.txt \
 #     --out data/ucf101/annotations/ucf101_train_split_1_16shot.txt
-train_dataloader = dict(dataset=dict(
-    ann_file=_base_.data_root + '/annotations/ucf101_train_split_1_16shot.txt'))
+shots = 16

@@ -8,9 +8,4 @@ _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_ucf101-b2n-split1-rgb
 #     data/ucf101/annotations/class_names.txt \
 #     --shots-from ViFi-CLIP/datasets_splits/base2novel_splits/ucf_splits/fs_base_s3_train.txt \
 #     --out-dir data/ucf101/annotations/b2n_split3
-split = _base_.data_root + '/annotations/b2n_split3'
-model = dict(class_names=split + '/base_class_names.txt')
-train_dataloader = dict(dataset=dict(ann_file=split + '/train_base.txt'))
-val_evaluator = test_evaluator = dict(
-    base_classes=split + '/base_class_names.txt',
-    novel_classes=split + '/novel_class_names.txt')
+b2n_split = 3

@@ -51,23 +51,27 @@ three_crop_test_steps = [
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs', collect_keys=('imgs', )),
 ]
+# The files: a benchmark's dataset base (<benchmark>_recognition.py) sets
+# data_root, val_list and train_list_stem (and video folders other than
+# videos/); the protocol base (../protocols/msta_*.py) chooses train_list
+# and the metric.
+# Paths in braces are resolved when the config is loaded, after
+# --cfg-options (mvadapt/utils/config.py), so data_root=... moves them all.
+class_names = '{data_root}/annotations/class_names.txt'
+descriptions = '{data_root}/descriptions/descriptions.json'
+train_videos = '{data_root}/videos'
+val_videos = '{data_root}/videos'  # also the test videos
+__loader = dict(batch_size=4, num_workers=8, persistent_workers=True)
 train_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
+    **__loader,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type, pipeline=train_pipeline))
+    dataset=dict(type=dataset_type, ann_file='{train_list}',
+                 data_prefix=dict(video='{train_videos}'),
+                 pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
+    **__loader,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, pipeline=test_pipeline, test_mode=True))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, pipeline=test_pipeline, test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+    dataset=dict(type=dataset_type, ann_file='{val_list}',
+                 data_prefix=dict(video='{val_videos}'),
+                 pipeline=test_pipeline, test_mode=True))
+test_dataloader = dict(val_dataloader, batch_size=1)  # on the val list
