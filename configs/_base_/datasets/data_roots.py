@@ -4,9 +4,11 @@
 # zero-shot transfer configs train on Kinetics-400 and test on HMDB-51,
 # UCF-101 or Kinetics-600): MMEngine refuses two bases that define the same
 # keys, so a config cannot inherit two dataset bases, but every dataset base
-# inherits this file. The roots are read when a config is parsed: a
-# --cfg-options override of data_root does not reach the annotation lists or
-# class-name files, so edit this file, or link data/<benchmark> to your copy.
+# inherits this file and sets data_root from it. The paths below a root are
+# written '{data_root}/...' and filled in when a tool loads the config, after
+# --cfg-options (mvadapt/utils/config.py): edit this file, link
+# data/<benchmark> to your copy, or pass --cfg-options data_root=/your/copy
+# (test_data_root=... for the benchmark a zero-shot transfer config tests).
 # Layouts below each root: docs/data_preparation.md.
 data_roots = dict(
     msrvtt='data/msrvtt',
