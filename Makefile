@@ -35,7 +35,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) tools/demo.py $(DEMO_ARGS)
 
-# Ablations and AdaptFormer over 3 seeds (27.5 minutes measured on 2 CPU cores).
+# Pretraining (compared with the shipped weights), ablations and AdaptFormer
+# over 3 seeds (27.5 minutes measured on 2 CPU cores).
 demo-full: $(STAMP)
 	$(PY) tools/demo.py --full $(DEMO_ARGS)
 

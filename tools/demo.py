@@ -1,8 +1,10 @@
 """The MovingShapes demo: mvadapt end to end on a 2-core CPU in minutes.
 
-    python tools/demo.py [--stages data,pretrain,zero-shot,clip4clip,mv-adapter,b2n]
-                         [--work-dir work_dirs/demo] [--seed 0]
-    python tools/demo.py --full          # + ablations and AdaptFormer, 3 seeds
+    python tools/demo.py [--stages data,zero-shot,clip4clip,mv-adapter,b2n]
+                         [--pretrain] [--work-dir work_dirs/demo] [--seed 0]
+    python tools/demo.py --pretrain      # pretrain the tiny CLIP first
+    python tools/demo.py --full          # + pretraining, ablations and
+                                         #   AdaptFormer, 3 seeds
     python tools/demo.py --sweep         # settings chosen on val (after a run)
 
 Stages (each runs the ``tools/train.py`` / ``tools/test.py`` a user would
@@ -13,12 +15,16 @@ run and keeps its own work dir with logs, config dump and checkpoints):
                   (``tools/data/build_frame_cache.py``), which every later
                   stage reads instead of decoding (``--no-frame-cache``:
                   decode, as without a cache; same frames, same results);
-2. ``pretrain``   pretrain a tiny CLIP on the static image-caption set
-                  (PNG frames captioned with size, colour, shape, position
-                  and marker direction), extract its OpenCLIP weights and
-                  probe what its frozen frame features carry
-                  (``tools/analysis_tools/probe_features.py``): the first
-                  table;
+2. ``pretrain``   (with ``--pretrain`` or ``--full``) pretrain a tiny CLIP
+                  on the static image-caption set (PNG frames captioned with
+                  size, colour, shape, position and marker direction),
+                  extract its OpenCLIP weights and say whether they are
+                  bit-identical to the shipped ones. Without it the methods
+                  adapt the shipped weights (``weights/``: this stage's
+                  output, seed 0), as a user adapts a downloaded CLIP.
+                  Either way, what the frozen frame features carry is
+                  probed first (``tools/analysis_tools/probe_features.py``):
+                  the first table;
 3. ``zero-shot``  evaluate that CLIP, frozen, on the motion test set;
 4. ``clip4clip``  fine-tune it CLIP4Clip-style (mean pooling, full
                   fine-tune), test the checkpoint selected on val;
@@ -40,7 +46,6 @@ import json
 import os
 import os.path as osp
 import statistics
-import subprocess
 import sys
 import time
 
@@ -50,7 +55,15 @@ ADAPTFORMER = osp.join(ROOT, 'projects', 'adaptformer', 'configs')
 PRETRAIN_CFG = osp.join(DEMO, 'clip_tiny-64_1xb128-18e_moving-shapes-static.py')
 MVA_CFG = osp.join(DEMO, 'mv-adapter_tiny-static-pre_1xb32-5e_moving-shapes.py')
 STAGES = ('data', 'pretrain', 'zero-shot', 'clip4clip', 'mv-adapter', 'b2n')
-DEFAULT_STAGES = STAGES
+# `make demo` adapts the shipped pretrained tiny CLIP (as a user adapts a
+# downloaded CLIP); --pretrain and --full pretrain it again first.
+DEFAULT_STAGES = tuple(s for s in STAGES if s != 'pretrain')
+# The demo's pretraining (PRETRAIN_CFG, seed 0) as `tools/demo.py --pretrain`
+# made it on this project's 2-core CPU VM, and its SHA-256 (weights/README.md)
+SHIPPED_CLIP = osp.join(ROOT, 'weights',
+                        'tiny-clip-64_moving-shapes-static_seed0.safetensors')
+SHIPPED_SHA256 = ('5c0eb8cb808060a09579d564ac83be27'
+                  'bd2ab90909a95b5ed539effdd4886ec1')
 B2N_CFG = osp.join(DEMO, 'msta_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py')
 
 # name: (label, config, extra --cfg-options, trains?)
@@ -151,15 +164,17 @@ def load_generator():
 
 
 def run(cmd, log_path):
-    """Run a command with its output in a log file; fail loudly."""
+    """Run ``python tools/... args`` with its output in a log file; fail
+    loudly."""
     print('$ ' + ' '.join(cmd), flush=True)
-    with open(log_path, 'w') as log:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=log,
-                              stderr=subprocess.STDOUT)
-    if proc.returncode != 0:
+    # each run is its own process, forked from one that has imported torch,
+    # MMEngine and MMAction2 once (mvadapt.utils.tool_runner)
+    from mvadapt.utils.tool_runner import run_tool
+    returncode = run_tool(cmd, log_path, ROOT)
+    if returncode != 0:
         with open(log_path) as f:
             tail = ''.join(f.readlines()[-30:])
-        raise SystemExit(f'Command failed (exit {proc.returncode}); last '
+        raise SystemExit(f'Command failed (exit {returncode}); last '
                          f'lines of {log_path}:\n{tail}')
 
 
@@ -207,6 +222,59 @@ def require_frame_cache(args):
         raise SystemExit(f'No frame cache in {frame_cache_dir(args)}: run the '
                          'data stage first (--stages data,...) or pass '
                          '--no-frame-cache.')
+
+
+def sha256(path):
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def backbone_in_use(args, own_clip):
+    """The tiny CLIP the methods adapt, and a line saying which it is: the
+    work dir's own pretraining where there is one, else the shipped
+    weights (checked against their SHA-256)."""
+    if osp.isfile(own_clip):
+        return own_clip, (f'Backbone: the tiny CLIP pretrained in this work '
+                          f'dir ({own_clip})')
+    if not osp.isfile(SHIPPED_CLIP):
+        raise SystemExit(f'{SHIPPED_CLIP} is missing (it comes with the '
+                         'repository; restore it with git checkout -- '
+                         'weights/) and this work dir has no pretrained tiny '
+                         'CLIP: pass --pretrain to pretrain one (about 4.5 '
+                         'minutes)')
+    digest = sha256(SHIPPED_CLIP)
+    if SHIPPED_SHA256 is not None and digest != SHIPPED_SHA256:
+        raise SystemExit(f'{SHIPPED_CLIP} has SHA-256 {digest}, not the '
+                         f'shipped {SHIPPED_SHA256}: the file was changed or '
+                         'truncated. Restore it (git checkout -- weights/) or '
+                         'pass --pretrain to pretrain a tiny CLIP instead')
+    return SHIPPED_CLIP, (
+        f'Backbone: the shipped pretrained tiny CLIP '
+        f'({osp.relpath(SHIPPED_CLIP, ROOT)}, SHA-256 {digest[:12]}...; '
+        f'--pretrain pretrains it again, about 4.5 minutes)')
+
+
+def compare_with_shipped(clip_file):
+    """Whether a fresh pretraining reproduced the shipped weights."""
+    if not osp.isfile(SHIPPED_CLIP):
+        return 'No shipped weights to compare with.'
+    from safetensors.torch import load_file
+    ours, shipped = load_file(clip_file), load_file(SHIPPED_CLIP)
+    if ours.keys() != shipped.keys():
+        return ('Not the shipped architecture: the tensors differ from '
+                f'{osp.relpath(SHIPPED_CLIP, ROOT)}.')
+    diff = max(float((ours[k].double() - shipped[k].double()).abs().max())
+               for k in ours)
+    if diff == 0:
+        return (f'Bit-identical to the shipped weights '
+                f'({osp.relpath(SHIPPED_CLIP, ROOT)}).')
+    return (f'Differs from the shipped weights by up to {diff:.3g} per '
+            'weight (another CPU or library build rounds differently; the '
+            'tables then differ slightly from the documented ones).')
 
 
 def find_checkpoint(work_dir, pattern):
@@ -428,6 +496,20 @@ def fmt_seed_table(rows):
     return '\n'.join(lines)
 
 
+def select_stages(args):
+    """The stages to run: --stages, else the default ones (none with
+    --sweep); the pretrain stage is added by --pretrain, and by --full
+    unless --stages says otherwise."""
+    if args.stages is not None:
+        stages = [s.strip() for s in args.stages.split(',') if s.strip()]
+    else:
+        stages = [] if args.sweep else list(DEFAULT_STAGES)
+    if (args.pretrain or args.full and args.stages is None and
+            not args.sweep) and 'pretrain' not in stages:
+        stages.insert(1 if 'data' in stages else 0, 'pretrain')
+    return stages
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--stages', default=None,
@@ -436,7 +518,12 @@ def main():
                         'i.e. the data and pretrained CLIP of an earlier '
                         'run)')
     parser.add_argument('--full', action='store_true',
-                        help='ablations and AdaptFormer over seeds 0, 1, 2')
+                        help='ablations and AdaptFormer over seeds 0, 1, 2 '
+                        '(pretrains the tiny CLIP too, as --pretrain)')
+    parser.add_argument('--pretrain', action='store_true',
+                        help='pretrain the tiny CLIP from scratch (about 4.5 '
+                        'minutes) instead of adapting the shipped one; '
+                        'compares the result with the shipped weights')
     parser.add_argument('--work-dir', default=None,
                         help='default work_dirs/demo (work_dirs/demo-full '
                         'with --full)')
@@ -457,9 +544,7 @@ def main():
                         help='reuse the results of runs that finished in an '
                         'earlier invocation (same work dir)')
     args = parser.parse_args()
-    if args.stages is None:
-        args.stages = '' if args.sweep else ','.join(DEFAULT_STAGES)
-    stages = [s.strip() for s in args.stages.split(',') if s.strip()]
+    stages = select_stages(args)
     unknown = set(stages) - set(STAGES)
     if unknown:
         parser.error(f'unknown stage(s) {sorted(unknown)}; choose from '
@@ -470,7 +555,7 @@ def main():
     args.work_dir = osp.abspath(args.work_dir)
     args.data_root = osp.abspath(args.data_root)
     os.makedirs(args.work_dir, exist_ok=True)
-    clip_file = osp.join(args.work_dir, 'tiny_clip_static.safetensors')
+    own_clip = osp.join(args.work_dir, 'tiny_clip_static.safetensors')
     timings = {}
     start_all = time.time()
 
@@ -481,7 +566,6 @@ def main():
             build_frame_cache(args)
         timings['data'] = time.time() - t0
 
-    probe_file = osp.join(args.work_dir, 'pretrain', 'probe.json')
     if 'pretrain' in stages:
         t0 = time.time()
         wd = osp.join(args.work_dir, 'pretrain')
@@ -489,15 +573,27 @@ def main():
                                                 ('train', 'test')))
         ckpt = find_checkpoint(wd, 'epoch_*.pth')
         run([sys.executable, 'tools/model_converters/extract_clip.py', ckpt,
-             clip_file], osp.join(wd, 'extract_stdout.log'))
-        print(f'Pretrained tiny CLIP: {clip_file}', flush=True)
-        probe(args, clip_file, probe_file)
+             own_clip], osp.join(wd, 'extract_stdout.log'))
+        print(f'Pretrained tiny CLIP: {own_clip}\n'
+              f'{compare_with_shipped(own_clip)}', flush=True)
+        probe(args, own_clip, osp.join(wd, 'probe.json'))
         timings['pretrain'] = time.time() - t0
+    # The backbone every method adapts: this work dir's own pretraining
+    # where it has one, else the shipped one (the same recipe, seed 0).
+    clip_file, backbone = backbone_in_use(args, own_clip)
+    probe_file = osp.join(args.work_dir, 'pretrain' if clip_file == own_clip
+                          else 'shipped-clip', 'probe.json')
+    needs_backbone = args.sweep or any(
+        s in stages for s in ('zero-shot', 'clip4clip', 'mv-adapter', 'b2n'))
+    if needs_backbone:
+        print(backbone, flush=True)
+    if needs_backbone and not osp.isfile(probe_file):
+        t0 = time.time()
+        os.makedirs(osp.dirname(probe_file), exist_ok=True)
+        probe(args, clip_file, probe_file)
+        timings['probe'] = time.time() - t0
 
     if args.sweep:
-        if not osp.isfile(clip_file):
-            raise SystemExit(f'{clip_file} is missing: run the pretrain '
-                             'stage first (--stages pretrain)')
         require_frame_cache(args)
         text = ('Validation sweeps (seed 0; each setting\'s best validation '
                 'epoch; the test split is not read):\n\n' +
@@ -520,9 +616,6 @@ def main():
             args.data_root != osp.join(ROOT, 'data', 'moving_shapes'):
         raise SystemExit('the b2n stage reads data/moving_shapes (its configs '
                          'name the files); use the default --data-root')
-    if methods and not osp.isfile(clip_file):
-        raise SystemExit(f'{clip_file} is missing: run the pretrain stage '
-                         'first (--stages pretrain,...)')
     if methods:
         require_frame_cache(args)
     rows = []
@@ -545,6 +638,8 @@ def main():
     report = []
     b2n_rows = [r for r in rows if r['name'].startswith('b2n')]
     rows = [r for r in rows if not r['name'].startswith('b2n')]
+    if needs_backbone:
+        report += [backbone + '\n']
     if osp.isfile(probe_file):
         with open(probe_file) as f:
             report += ['What the frozen tiny CLIP\'s frame features carry '

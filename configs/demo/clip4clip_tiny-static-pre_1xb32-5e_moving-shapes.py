@@ -1,11 +1,12 @@
 # Stage 3 of the demo: CLIP4Clip (mean pooling, full fine-tune of both
-# encoders) on MovingShapes' motion captions, from the stage-1 tiny CLIP.
+# encoders) on MovingShapes' motion captions, from the demo's pretrained tiny
+# CLIP (weights/README.md).
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/tiny-clip-64.py',
+    '../_base_/default_runtime.py',
+    '../_base_/models/tiny-clip-64_moving-shapes.py',
     '../_base_/datasets/moving-shapes_retrieval.py'
 ]
-model = dict(clip=dict(
-    pretrained='work_dirs/demo/tiny_clip_static.safetensors', frozen=False))
+model = dict(clip=dict(frozen=False))
 
 max_epochs = 5
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,

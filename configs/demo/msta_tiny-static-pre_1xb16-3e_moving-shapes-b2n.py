@@ -3,16 +3,18 @@
 # accuracy (each in its own label space) and their harmonic mean on the joint
 # test list; the epoch is selected by base accuracy on val_base only.
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/tiny-clip-64.py',
+    '../_base_/default_runtime.py',
+    '../_base_/models/tiny-clip-64_moving-shapes.py',
     '../_base_/schedules/msta_adamw.py'
 ]
 data_root = 'data/moving_shapes'
 model = dict(
     _delete_=True,
     type='CLIPRecognizer',
-    clip=dict(arch={{_base_.tiny_clip_arch}},
-              pretrained='work_dirs/demo/tiny_clip_static.safetensors',
-              max_words=20, frozen=True),
+    clip=dict(
+        arch={{_base_.tiny_clip_arch}},
+        pretrained={{_base_.tiny_clip_weights}},
+        max_words=20, frozen=True),
     adapter=dict(type='MSTA', m=32, scale=0.005),
     num_frames=8,
     template='a video of a {}.',
@@ -54,12 +56,9 @@ val_dataloader = dict(
                  data_prefix=dict(video=data_root + '/videos'),
                  pipeline=test_pipeline, test_mode=True))
 test_dataloader = dict(
-    **_loader,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='VideoDataset', ann_file=data_root +
-                 '/recognition_test.txt',
-                 data_prefix=dict(video=data_root + '/videos'),
-                 pipeline=test_pipeline, test_mode=True))
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'],
+                 ann_file=data_root + '/recognition_test.txt'))
 val_evaluator = dict(type='BaseNovelMetric',
                      base_classes=data_root + '/b2n/base_class_names.txt',
                      novel_classes=data_root + '/b2n/novel_class_names.txt',

@@ -29,13 +29,36 @@ def _row(name, seed, **metrics):
                 percent=1.5, metrics=metrics, seconds=10.0)
 
 
-def test_default_stages_include_every_stage(demo):
-    # `make demo` runs retrieval and base-to-novel recognition.
-    assert demo.DEFAULT_STAGES == demo.STAGES
+def test_default_stages_adapt_the_shipped_backbone(demo):
+    # `make demo` runs retrieval and base-to-novel recognition on the
+    # shipped pretrained tiny CLIP; --pretrain / --full pretrain it again.
+    assert demo.DEFAULT_STAGES == tuple(s for s in demo.STAGES
+                                        if s != 'pretrain')
     assert 'b2n' in demo.DEFAULT_STAGES and 'mv-adapter' in demo.STAGES
+    assert osp.isfile(demo.SHIPPED_CLIP)
+    assert demo.sha256(demo.SHIPPED_CLIP) == demo.SHIPPED_SHA256
+    # the demo configs, run by hand from the repository root, load it too
+    from mvadapt.utils import load_config
+    for name in ('zero-shot', 'clip4clip', 'mv-adapter', 'b2n-msta'):
+        cfg = load_config(demo.METHODS[name][1])
+        assert osp.join(ROOT, cfg.model.clip.pretrained) == \
+            demo.SHIPPED_CLIP, name
     for name in demo.B2N_METHODS + demo.FULL_METHODS:
         label, config, extra, trains = demo.METHODS[name]
         assert osp.isfile(config), config
+
+
+def test_pretrain_stage_with_pretrain_or_full(demo):
+    def stages(stages=None, pretrain=False, full=False, sweep=False):
+        return demo.select_stages(SimpleNamespace(
+            stages=stages, pretrain=pretrain, full=full, sweep=sweep))
+
+    assert stages() == list(demo.DEFAULT_STAGES)
+    assert stages(pretrain=True) == list(demo.STAGES)
+    assert stages(full=True) == list(demo.STAGES)
+    assert stages('data,b2n', full=True) == ['data', 'b2n']  # as asked
+    assert stages('b2n', pretrain=True) == ['pretrain', 'b2n']
+    assert stages(sweep=True) == []
 
 
 def test_unknown_stage_is_refused():
@@ -45,12 +68,45 @@ def test_unknown_stage_is_refused():
     assert "unknown stage(s) ['nope']" in proc.stderr
 
 
-def test_methods_need_the_pretrained_clip(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, SCRIPT, '--stages', 'zero-shot', '--work-dir',
-         str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode != 0
-    assert 'tiny_clip_static.safetensors is missing' in proc.stderr
+def test_backbone_is_the_work_dirs_own_else_the_checked_shipped_one(
+        demo, tmp_path, monkeypatch):
+    args = SimpleNamespace(work_dir=str(tmp_path))
+    own = tmp_path / 'tiny_clip_static.safetensors'
+    path, line = demo.backbone_in_use(args, str(own))
+    assert path == demo.SHIPPED_CLIP and 'shipped' in line
+    own.write_bytes(b'pretrained here')
+    path, line = demo.backbone_in_use(args, str(own))
+    assert path == str(own) and 'pretrained in this work dir' in line
+    own.unlink()
+    # a changed or truncated shipped file is refused, naming the file
+    bad = tmp_path / 'shipped.safetensors'
+    bad.write_bytes(b'not the weights')
+    monkeypatch.setattr(demo, 'SHIPPED_CLIP', str(bad))
+    with pytest.raises(SystemExit, match='shipped.safetensors has SHA-256 '
+                       '.*Restore it .* or pass --pretrain'):
+        demo.backbone_in_use(args, str(own))
+    bad.unlink()
+    with pytest.raises(SystemExit, match='shipped.safetensors is missing.*'
+                       'pass --pretrain'):
+        demo.backbone_in_use(args, str(own))
+
+
+def test_a_fresh_pretraining_is_compared_with_the_shipped_weights(
+        demo, tmp_path, monkeypatch):
+    import torch
+    from safetensors.torch import save_file
+    weights = {'a': torch.arange(6.).view(2, 3), 'b': torch.ones(4)}
+    save_file(weights, str(tmp_path / 'shipped.safetensors'))
+    monkeypatch.setattr(demo, 'SHIPPED_CLIP',
+                        str(tmp_path / 'shipped.safetensors'))
+    save_file(weights, str(tmp_path / 'same.safetensors'))
+    assert demo.compare_with_shipped(
+        str(tmp_path / 'same.safetensors')).startswith('Bit-identical')
+    weights['b'] = weights['b'] + 0.25
+    save_file(weights, str(tmp_path / 'other.safetensors'))
+    assert demo.compare_with_shipped(
+        str(tmp_path / 'other.safetensors')).startswith(
+            'Differs from the shipped weights by up to 0.25')
 
 
 def test_resume_reuses_a_finished_run(demo, tmp_path):

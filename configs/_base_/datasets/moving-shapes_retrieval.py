@@ -32,36 +32,22 @@ test_pipeline = [
 # 64 px videos) and on a 2-core CPU worker processes cost more than they
 # save (measured: CLIP4Clip 0.135 s/step without, 0.21 s with 2 workers;
 # pretraining 0.15 vs 0.27 s). On a bigger machine raise num_workers.
-_loader = dict(batch_size=32, num_workers=0, persistent_workers=False)
+__loader = dict(batch_size=32, num_workers=0, persistent_workers=False)
+__dataset = dict(type=dataset_type, data_root=data_root,
+                 data_prefix=dict(video='videos'))
 train_dataloader = dict(
-    **_loader,
+    **__loader,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='retrieval_train.json',
-        data_prefix=dict(video='videos'),
-        pipeline=train_pipeline))
+    dataset=dict(**__dataset, ann_file='retrieval_train.json',
+                 pipeline=train_pipeline))
 val_dataloader = dict(
-    **_loader,
+    **__loader,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='retrieval_val.json',
-        data_prefix=dict(video='videos'),
-        pipeline=test_pipeline,
-        test_mode=True))
+    dataset=dict(**__dataset, ann_file='retrieval_val.json',
+                 pipeline=test_pipeline, test_mode=True))
 test_dataloader = dict(
-    **_loader,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='retrieval_test.json',
-        data_prefix=dict(video='videos'),
-        pipeline=test_pipeline,
-        test_mode=True))
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], ann_file='retrieval_test.json'))
 
 # Files relative to the dataset's data_root (resolved when evaluation
 # starts): direction-sensitive / other query subsets and time-reversed twins
