@@ -2,6 +2,7 @@
 from collections import OrderedDict
 from typing import Optional
 
+import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 
@@ -21,7 +22,12 @@ class OpenCLIPTokenize(BaseTransform):
     a caption met again in a later epoch, or shared by several videos, is
     not tokenised again: the same ids, without the BPE's cost (a quarter of
     a millisecond a caption on a 2-core CPU, a third of the demo's
-    pretraining data time).
+    pretraining data time). The memo lives in the process that runs the
+    pipeline: with ``num_workers=0`` for the whole run, with data-loader
+    workers only as long as they do (``persistent_workers=True``; otherwise
+    each epoch's workers start from the main process's memo). A tokenizer
+    that drops tokens at random to fit (OpenCLIP's ``reduction_mask``) is
+    not memoised: each call draws anew.
 
     Args:
         max_words (int): Context length in tokens, start/end tokens included.
@@ -31,7 +37,9 @@ class OpenCLIPTokenize(BaseTransform):
             Defaults to None.
         cache_size (int): How many captions' tokens to remember (per
             data-loader worker); 0 turns the memo off. Defaults to 100000
-            (about 25 MB at 32 tokens).
+            (about 33 MB at 32 tokens besides the captions: NumPy rows; a
+            tensor a row took 1.3 kB, and a shared-memory file descriptor
+            each when the transform was pickled to a spawned worker).
     """
 
     def __init__(self, max_words: int = 32, arch: Optional[str] = None,
@@ -40,13 +48,15 @@ class OpenCLIPTokenize(BaseTransform):
         self.max_words = max_words
         self.arch = arch
         self.cache_size = int(cache_size)
-        self._memo: 'OrderedDict[str, torch.Tensor]' = OrderedDict()
+        self._memo: 'OrderedDict[str, np.ndarray]' = OrderedDict()
         if arch is None:
             self.tokenizer = open_clip.tokenizer.SimpleTokenizer(
                 context_length=max_words)
         else:
             self.tokenizer = open_clip.get_tokenizer(
                 arch, context_length=max_words)
+        if getattr(self.tokenizer, 'reduction_fn', None) is not None:
+            self.cache_size = 0  # random token dropping: nothing to remember
 
     def transform(self, results: dict) -> dict:
         text = results['text']
@@ -55,13 +65,14 @@ class OpenCLIPTokenize(BaseTransform):
             raise ValueError('OpenCLIPTokenize expects a caption or a '
                              f'non-empty list of captions, got {text!r} '
                              f"for {results.get('filename', 'a sample')}")
-        results['text'] = torch.stack([self._tokens(c) for c in captions])
+        results['text'] = torch.from_numpy(
+            np.stack([self._tokens(c) for c in captions]))
         results['raw_text'] = captions
         return results
 
-    def _tokens(self, caption: str) -> torch.Tensor:
-        """The ids of one caption ``[max_words]``, from the memo when
-        there."""
+    def _tokens(self, caption: str) -> np.ndarray:
+        """The ids of one caption ``[max_words]`` (int64, read-only), from
+        the memo when there."""
         memo = self._memo
         row = memo.get(caption)
         if row is not None:
@@ -69,7 +80,8 @@ class OpenCLIPTokenize(BaseTransform):
             return row
         row = torch.as_tensor(
             self.tokenizer([caption], context_length=self.max_words)[0],
-            dtype=torch.long)
+            dtype=torch.long).numpy().copy()
+        row.setflags(write=False)
         if self.cache_size > 0:
             memo[caption] = row
             if len(memo) > self.cache_size:

@@ -44,3 +44,41 @@ def test_memo_gives_the_same_ids_and_stays_bounded():
     out.zero_()
     assert torch.equal(memo(dict(text=captions[3]))['text'],
                        plain(dict(text=captions[3]))['text'])
+
+
+def test_memo_pickles_to_workers_by_value():
+    # a filled memo goes to spawned data-loader workers with the transform:
+    # by value, not as one shared-memory file descriptor a row (tensors)
+    import os
+    from multiprocessing.reduction import ForkingPickler
+    import pickle
+    memo = OpenCLIPTokenize(max_words=12)
+    captions = [f'shape number {i} moves left' for i in range(300)]
+    for c in captions:
+        memo(dict(text=c))
+    fds = len(os.listdir('/proc/self/fd'))
+    data = ForkingPickler.dumps(memo)
+    assert len(os.listdir('/proc/self/fd')) - fds < 10
+    copy = pickle.loads(data)
+    assert len(copy._memo) == 300
+    assert torch.equal(copy(dict(text=captions[7]))['text'],
+                       OpenCLIPTokenize(max_words=12, cache_size=0)(
+                           dict(text=captions[7]))['text'])
+
+
+def test_random_token_dropping_is_not_memoised(tmp_path):
+    # an OpenCLIP config whose tokenizer drops tokens at random to fit
+    # (reduction_mask) draws anew each call; a memo would freeze one draw
+    import json
+    (tmp_path / 'open_clip_config.json').write_text(json.dumps(dict(
+        model_cfg=dict(text_cfg=dict(
+            tokenizer_kwargs=dict(reduction_mask='random'))))))
+    t = OpenCLIPTokenize(max_words=6, arch=f'local-dir:{tmp_path}')
+    caption = 'one two three four five six seven eight nine ten'
+    draws = []
+    for seed in (0, 1, 0):
+        torch.manual_seed(seed)
+        draws.append(t(dict(text=caption))['text'])
+    assert torch.equal(draws[0], draws[2])
+    assert not torch.equal(draws[0], draws[1])
+    assert not t._memo
