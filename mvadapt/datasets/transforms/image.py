@@ -18,12 +18,18 @@ class LoadImageClip(BaseTransform):
     unchanged.
 
     Args:
-        cache (bool): Keep every decoded image in memory (per data-loader
-            worker), so each file is decoded once per run instead of once
-            per epoch: for small image sets that fit in memory (the demo's
-            10,800 64 px images take 133 MB, and their PNG decoding was
-            half of its pretraining data time). Cached arrays are
-            read-only; the pixels are the same. Defaults to False.
+        cache (bool): Keep every decoded image in memory, so each file is
+            decoded once per run instead of once per epoch: for small image
+            sets that fit in memory (the demo's 10,800 64 px images take
+            133 MB, and their PNG decoding was half of its pretraining data
+            time). The cache lives in the process that runs the pipeline:
+            once a run with ``num_workers=0`` (the demo); with data-loader
+            workers only with ``persistent_workers=True`` (otherwise each
+            epoch's workers start empty again), and then every worker comes
+            to hold the images it is given, all of them after a few
+            shuffled epochs: the memory times the number of workers.
+            Cached arrays are read-only; the pixels are the same. Defaults
+            to False.
     """
 
     def __init__(self, cache: bool = False) -> None:
