@@ -258,13 +258,27 @@ def backbone_in_use(args, own_clip):
         f'--pretrain pretrains it again, about 4.5 minutes)')
 
 
+def backbone_id(clip_file):
+    """What identifies the backbone a run adapted: its file's SHA-256 (the
+    work dir's own pretraining keeps its path when --pretrain remakes it)."""
+    return sha256(clip_file) if osp.isfile(clip_file) else clip_file
+
+
+def same_backbone(row, backbone):
+    """Whether a finished run (demo_result.json, sweep_result.json) adapted
+    this backbone; rows from before the demo recorded it count as the
+    same."""
+    return row.get('backbone', backbone) == backbone
+
+
 def compare_with_shipped(clip_file):
     """Whether a fresh pretraining reproduced the shipped weights."""
     if not osp.isfile(SHIPPED_CLIP):
         return 'No shipped weights to compare with.'
     from safetensors.torch import load_file
     ours, shipped = load_file(clip_file), load_file(SHIPPED_CLIP)
-    if ours.keys() != shipped.keys():
+    if ours.keys() != shipped.keys() or any(
+            ours[k].shape != shipped[k].shape for k in ours):
         return ('Not the shipped architecture: the tensors differ from '
                 f'{osp.relpath(SHIPPED_CLIP, ROOT)}.')
     diff = max(float((ours[k].double() - shipped[k].double()).abs().max())
@@ -336,9 +350,12 @@ def run_method(name, seed, args, clip_file):
                   osp.join(name, f'seed{seed}'))
     pretrained = [f'model.clip.pretrained={clip_file}']
     done = osp.join(wd, 'demo_result.json')
+    backbone = backbone_id(clip_file)
     if args.resume and osp.isfile(done):  # finished in an earlier run
         with open(done) as f:
-            return json.load(f)
+            row = json.load(f)
+        if same_backbone(row, backbone):  # not one on another backbone
+            return row
     t0 = time.time()
     if trains:
         opts = pretrained + extra if name.startswith('b2n') else \
@@ -361,7 +378,7 @@ def run_method(name, seed, args, clip_file):
     result = dict(name=name, method=label, seed=seed,
                   trainable=counts['trainable'],
                   percent=counts['trainable_percent'], metrics=metrics,
-                  seconds=time.time() - t0)
+                  seconds=time.time() - t0, backbone=backbone)
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
     return result
@@ -377,6 +394,7 @@ def run_sweep(args, clip_file):
         task = 'b2n' if name.startswith('b2n') else 'retrieval'
         key, shown = SWEEP_KEYS[task]
         base = [f'model.clip.pretrained={clip_file}']
+        backbone = backbone_id(clip_file)
         if task == 'retrieval':
             base = data_options(args.data_root, ('train', 'val')) + base
         for setting, opts in settings:
@@ -385,8 +403,10 @@ def run_sweep(args, clip_file):
             done = osp.join(wd, 'sweep_result.json')
             if args.resume and osp.isfile(done):
                 with open(done) as f:
-                    rows.append(json.load(f))
-                continue
+                    row = json.load(f)
+                if same_backbone(row, backbone):
+                    rows.append(row)
+                    continue
             t0 = time.time()
             train(config, wd, 0, base + extra + opts +
                   cache_options(args, ('train', 'val')))
@@ -396,7 +416,8 @@ def run_sweep(args, clip_file):
             epoch = max(val[key], key=lambda e: (val[key][e], -e))
             row = dict(name=name, method=label, setting=setting,
                        epoch=int(epoch), seconds=time.time() - t0,
-                       val={k: val[k][epoch] for k in shown if k in val})
+                       val={k: val[k][epoch] for k in shown if k in val},
+                       backbone=backbone)
             with open(done, 'w') as f:
                 json.dump(row, f, indent=1)
             rows.append(row)
@@ -515,8 +536,7 @@ def main():
     parser.add_argument('--stages', default=None,
                         help=f'comma-separated subset of {STAGES} (default '
                         f'{",".join(DEFAULT_STAGES)}; with --sweep: none, '
-                        'i.e. the data and pretrained CLIP of an earlier '
-                        'run)')
+                        'i.e. the data of an earlier run)')
     parser.add_argument('--full', action='store_true',
                         help='ablations and AdaptFormer over seeds 0, 1, 2 '
                         '(pretrains the tiny CLIP too, as --pretrain)')
@@ -538,11 +558,12 @@ def main():
     parser.add_argument('--sweep', action='store_true',
                         help='instead of testing: train each method\'s '
                         'candidate settings (SWEEPS) and report their best '
-                        'validation scores (sweep.md); needs the data and '
-                        'pretrain stages')
+                        'validation scores (sweep.md); needs the data '
+                        'stage; adapts the work dir\'s own pretrained CLIP '
+                        'if it has one, else the shipped one')
     parser.add_argument('--resume', action='store_true',
                         help='reuse the results of runs that finished in an '
-                        'earlier invocation (same work dir)')
+                        'earlier invocation (same work dir, same backbone)')
     args = parser.parse_args()
     stages = select_stages(args)
     unknown = set(stages) - set(STAGES)
@@ -579,13 +600,17 @@ def main():
         probe(args, own_clip, osp.join(wd, 'probe.json'))
         timings['pretrain'] = time.time() - t0
     # The backbone every method adapts: this work dir's own pretraining
-    # where it has one, else the shipped one (the same recipe, seed 0).
-    clip_file, backbone = backbone_in_use(args, own_clip)
-    probe_file = osp.join(args.work_dir, 'pretrain' if clip_file == own_clip
-                          else 'shipped-clip', 'probe.json')
-    needs_backbone = args.sweep or any(
+    # where it has one, else the shipped one (the same recipe, seed 0);
+    # only looked for where a stage adapts it (--full runs its methods
+    # whatever --stages says).
+    needs_backbone = args.sweep or args.full or any(
         s in stages for s in ('zero-shot', 'clip4clip', 'mv-adapter', 'b2n'))
+    probe_file = osp.join(args.work_dir, 'pretrain', 'probe.json') if \
+        'pretrain' in stages else None
     if needs_backbone:
+        clip_file, backbone = backbone_in_use(args, own_clip)
+        probe_file = osp.join(args.work_dir, 'pretrain' if clip_file ==
+                              own_clip else 'shipped-clip', 'probe.json')
         print(backbone, flush=True)
     if needs_backbone and not osp.isfile(probe_file):
         t0 = time.time()
@@ -640,7 +665,7 @@ def main():
     rows = [r for r in rows if not r['name'].startswith('b2n')]
     if needs_backbone:
         report += [backbone + '\n']
-    if osp.isfile(probe_file):
+    if probe_file and osp.isfile(probe_file):
         with open(probe_file) as f:
             report += ['What the frozen tiny CLIP\'s frame features carry '
                        '(linear probes fitted on static training images, '

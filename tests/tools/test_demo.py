@@ -107,6 +107,12 @@ def test_a_fresh_pretraining_is_compared_with_the_shipped_weights(
     assert demo.compare_with_shipped(
         str(tmp_path / 'other.safetensors')).startswith(
             'Differs from the shipped weights by up to 0.25')
+    # the same names in other shapes are another architecture, not a crash
+    weights['a'] = torch.zeros(3, 2)
+    save_file(weights, str(tmp_path / 'wider.safetensors'))
+    assert demo.compare_with_shipped(
+        str(tmp_path / 'wider.safetensors')).startswith(
+            'Not the shipped architecture')
 
 
 def test_resume_reuses_a_finished_run(demo, tmp_path):
@@ -118,6 +124,41 @@ def test_resume_reuses_a_finished_run(demo, tmp_path):
                            data_root='unused')
     # would fail (no config run possible) if it did not reuse the result
     assert demo.run_method('b2n-msta', 0, args, 'missing.safetensors') == done
+
+
+def test_resume_reruns_a_run_on_another_backbone(demo, tmp_path,
+                                                monkeypatch):
+    # `make demo`, then `--pretrain --resume`: the runs on the shipped CLIP
+    # are not results of the work dir's own one
+    tested = []
+
+    def fake_test(config, work_dir, opts, checkpoint=None):
+        os.makedirs(work_dir, exist_ok=True)
+        tested.append(opts)
+        return {'b2n/base': 2.0}
+
+    monkeypatch.setattr(demo, 'test', fake_test)
+    clip = tmp_path / 'clip.safetensors'
+    clip.write_bytes(b'weights one')
+    args = SimpleNamespace(work_dir=str(tmp_path), full=False, resume=True,
+                           data_root='unused', no_frame_cache=True)
+    first = demo.run_method('b2n-zero-shot', 0, args, str(clip))
+    assert len(tested) == 1 and first['backbone'] == demo.sha256(str(clip))
+    assert demo.run_method('b2n-zero-shot', 0, args, str(clip)) == first
+    assert len(tested) == 1  # reused
+    clip.write_bytes(b'weights two')  # pretrained again, same path
+    second = demo.run_method('b2n-zero-shot', 0, args, str(clip))
+    assert len(tested) == 2 and second['backbone'] != first['backbone']
+
+
+def test_a_run_without_methods_needs_no_backbone(demo, tmp_path,
+                                                 monkeypatch):
+    # e.g. --stages data: the shipped weights are neither read nor required
+    monkeypatch.setattr(demo, 'SHIPPED_CLIP', str(tmp_path / 'missing'))
+    monkeypatch.setattr(sys, 'argv', ['demo.py', '--stages', '',
+                                      '--work-dir', str(tmp_path / 'wd')])
+    demo.main()
+    assert (tmp_path / 'wd' / 'results.md').is_file()
 
 
 def test_b2n_tables(demo):
