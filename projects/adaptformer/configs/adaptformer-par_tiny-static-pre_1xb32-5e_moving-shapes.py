@@ -1,4 +1,4 @@
-# AdaptFormer-par on MovingShapes, from the stage-1 tiny CLIP: frozen
+# AdaptFormer-par on MovingShapes, from the demo's tiny CLIP: frozen
 # backbone, one AdaptMLP (d' = 32, s = 0.1) parallel to the FFN in every layer
 # of both towers, CLIP biases tuned (BitFit), mean pooling. Same data and
 # recipe (optimiser, schedule) as the MV-Adapter demo config it inherits.
