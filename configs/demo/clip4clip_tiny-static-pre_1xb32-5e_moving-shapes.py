@@ -1,4 +1,4 @@
-# Stage 3 of the demo: CLIP4Clip (mean pooling, full fine-tune of both
+# The demo's clip4clip stage: CLIP4Clip (mean pooling, full fine-tune of both
 # encoders) on MovingShapes' motion captions, from the demo's pretrained tiny
 # CLIP (weights/README.md).
 _base_ = [

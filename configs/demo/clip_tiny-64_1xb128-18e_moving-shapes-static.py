@@ -1,4 +1,5 @@
-# Stage 1 of the demo: pretrain the tiny CLIP from scratch on MovingShapes'
+# The demo's pretrain stage (--pretrain; its result ships in weights/):
+# pretrain the tiny CLIP from scratch on MovingShapes'
 # static image-caption set (version 2: every image captioned with its size,
 # colour, shape, position and marker direction; no motion words), the
 # stand-in for CLIP's image-text pretraining. What the frozen features then

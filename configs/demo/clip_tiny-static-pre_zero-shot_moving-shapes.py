@@ -1,4 +1,4 @@
-# Stage 2 of the demo: zero-shot retrieval on MovingShapes' motion test set
+# The demo's zero-shot stage: zero-shot retrieval on MovingShapes' motion test set
 # with the demo's pretrained tiny CLIP (frozen; no training): the shipped
 # weights (weights/README.md), or a --pretrain run's via model.clip.pretrained.
 _base_ = [

@@ -5,7 +5,7 @@
 data_root = 'data/moving_shapes'
 max_words = 20
 static_pipeline = [
-    dict(type='LoadImageClip', cache=True),  # 133 MB: decoded once a run
+    dict(type='LoadImageClip', cache=True),  # 133 MB, decoded once a run (no workers)
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='OpenCLIPTokenize', max_words=max_words),
     dict(type='PackActionInputs', collect_keys=('imgs', 'text'),
