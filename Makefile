@@ -36,7 +36,7 @@ demo: $(STAMP)
 	$(PY) tools/demo.py $(DEMO_ARGS)
 
 # Pretraining (compared with the shipped weights), ablations and AdaptFormer
-# over 3 seeds (27.5 minutes measured on 2 CPU cores).
+# over 3 seeds (33 minutes measured on 2 CPU cores).
 demo-full: $(STAMP)
 	$(PY) tools/demo.py --full $(DEMO_ARGS)
 
