@@ -587,7 +587,12 @@ def main():
             build_frame_cache(args)
         timings['data'] = time.time() - t0
 
-    if 'pretrain' in stages:
+    pretrained_before = args.resume and osp.isfile(own_clip) and \
+        osp.isfile(osp.join(args.work_dir, 'pretrain', 'probe.json'))
+    if 'pretrain' in stages and pretrained_before:  # --resume
+        print(f'Pretrained tiny CLIP of an earlier run reused: {own_clip}\n'
+              f'{compare_with_shipped(own_clip)}', flush=True)
+    elif 'pretrain' in stages:
         t0 = time.time()
         wd = osp.join(args.work_dir, 'pretrain')
         train(PRETRAIN_CFG, wd, 0, data_options(args.data_root,

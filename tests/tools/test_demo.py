@@ -265,3 +265,28 @@ def test_sweep_settings_name_real_methods_and_options(demo):
         for setting, opts in settings:
             assert all('=' in o for o in opts), setting
 
+
+
+def test_resume_reuses_an_earlier_pretraining(demo, tmp_path, monkeypatch,
+                                              capsys):
+    import shutil
+    shutil.copy(demo.SHIPPED_CLIP, tmp_path / 'tiny_clip_static.safetensors')
+    (tmp_path / 'pretrain').mkdir()
+    (tmp_path / 'pretrain' / 'probe.json').write_text('{"probes": {}}')
+
+    def no_training(*args, **kwargs):
+        raise AssertionError('pretrained again despite --resume')
+
+    monkeypatch.setattr(demo, 'train', no_training)
+    monkeypatch.setattr(sys, 'argv', ['demo.py', '--stages', 'pretrain',
+                                      '--resume', '--work-dir',
+                                      str(tmp_path)])
+    demo.main()
+    out = capsys.readouterr().out
+    assert 'Pretrained tiny CLIP of an earlier run reused' in out
+    assert 'Bit-identical to the shipped weights' in out
+    # without --resume it pretrains
+    monkeypatch.setattr(sys, 'argv', ['demo.py', '--stages', 'pretrain',
+                                      '--work-dir', str(tmp_path)])
+    with pytest.raises(AssertionError, match='pretrained again'):
+        demo.main()
