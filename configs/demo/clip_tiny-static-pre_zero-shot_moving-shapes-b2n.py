@@ -2,11 +2,7 @@
 # evaluation only (base / novel / HM on the joint test list).
 _base_ = ['./msta_tiny-static-pre_1xb16-3e_moving-shapes-b2n.py']
 model = dict(clip=dict(frozen=True), adapter=None, consistency=None)
-train_dataloader = None
-train_cfg = None
-optim_wrapper = None
-param_scheduler = None
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
+# evaluation only: no training (MMEngine wants its parts all unset) and no
+# adapter hooks; the validation parts stay, unused by tools/test.py
+train_dataloader = train_cfg = optim_wrapper = param_scheduler = None
 custom_hooks = []

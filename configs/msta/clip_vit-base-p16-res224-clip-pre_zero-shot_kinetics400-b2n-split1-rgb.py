@@ -4,11 +4,7 @@
 #   python tools/test.py THIS_CONFIG
 _base_ = ['./msta_vit-base-p16-res224-clip-pre_8xb4-u8-50e_kinetics400-b2n-split1-rgb.py']
 model = dict(adapter=None, consistency=None)
-train_dataloader = None
-train_cfg = None
-optim_wrapper = None
-param_scheduler = None
-val_dataloader = None
-val_cfg = None
-val_evaluator = None
+# evaluation only: no training (MMEngine wants its parts all unset) and no
+# adapter hooks; the validation parts stay, unused by tools/test.py
+train_dataloader = train_cfg = optim_wrapper = param_scheduler = None
 custom_hooks = []
