@@ -72,3 +72,29 @@ def test_openai_clip_imports_without_leaving_a_pkg_resources_stand_in():
     pkg_resources = sys.modules.get('pkg_resources')
     assert pkg_resources is None or hasattr(pkg_resources,
                                             'get_distribution')
+
+
+def test_config_text_is_formatted_once_and_the_same(monkeypatch):
+    import mmengine.config.config as mm_config
+    from mmengine.config import Config
+    memoized = mm_config.FormatCode
+    assert memoized.mvadapt_memo is not None  # applied on import
+    yapf_format = memoized.__wrapped__
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return yapf_format(*args, **kwargs)
+
+    monkeypatch.setattr(memoized, '__wrapped__', counting)
+    # a config of its own, not formatted yet in this process
+    cfg = Config(dict(model=dict(type='Net', depth=len(calls) + 7),
+                      lr=[0.1, 0.01], name='memo-test'))
+    first = cfg.pretty_text
+    assert cfg.pretty_text == first and len(calls) == 1  # once, then memo
+    cfg.lr = [0.5]  # another text is formatted anew
+    assert '0.5' in cfg.pretty_text and len(calls) == 2
+    # and the memo gives what yapf gives
+    monkeypatch.setattr(mm_config, 'FormatCode', yapf_format)
+    assert Config(dict(model=dict(type='Net', depth=7), lr=[0.1, 0.01],
+                       name='memo-test')).pretty_text == first

@@ -22,6 +22,7 @@ print(json.dumps(dict(
     cwd=os.getcwd(), path0=sys.path[0], name=__name__, preloaded=preloaded,
     env=os.environ.get('MVADAPT_TEST_ENV'),
     start_method=multiprocessing.get_start_method(),
+    threads=__import__('torch').get_num_threads(),
     draw=int(np.random.randint(2**62)))))
 print('to stderr', file=sys.stderr)
 sys.exit(int(sys.argv[1]))
@@ -72,10 +73,13 @@ def test_forked_run_has_the_callers_environment_and_fresh_defaults(
     first = _run(tmp_path, 0, monkeypatch, subprocess_only=False)[1]
     # the fork server runs now, with the environment it was started with
     monkeypatch.setenv('MVADAPT_TEST_ENV', 'second')
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
     second = _run(tmp_path, 0, monkeypatch, subprocess_only=False)[1]
     fresh = _run(tmp_path, 0, monkeypatch, subprocess_only=True)[1]
     assert (first['env'], second['env'], fresh['env']) == (
         'first', 'second', 'second')
+    # and PyTorch's thread pool is sized from that environment
+    assert second['threads'] == fresh['threads'] == 1
     # the run's own processes (data-loader workers) start as a fresh
     # Python's do, not from a fork server
     assert first['start_method'] == second['start_method'] == \
