@@ -43,7 +43,10 @@ def test_default_stages_adapt_the_shipped_backbone(demo):
         cfg = load_config(demo.METHODS[name][1])
         assert osp.join(ROOT, cfg.model.clip.pretrained) == \
             demo.SHIPPED_CLIP, name
-    for name in demo.B2N_METHODS + demo.FULL_METHODS:
+    # the L_CC ablation is make demo-full's
+    assert 'b2n-msta-no-lcc' not in demo.B2N_METHODS
+    assert set(demo.B2N_METHODS) < set(demo.FULL_B2N_METHODS)
+    for name in demo.FULL_B2N_METHODS + demo.FULL_METHODS:
         label, config, extra, trains = demo.METHODS[name]
         assert osp.isfile(config), config
 
