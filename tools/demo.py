@@ -40,6 +40,7 @@ reports mean +- std. Tables are printed and written to
 ``<work-dir>/results.md``.
 """
 import argparse
+import functools
 import glob
 import importlib.util
 import json
@@ -228,6 +229,14 @@ def require_frame_cache(args):
 
 
 def sha256(path):
+    """The file's SHA-256, read once per version of the file (every run of
+    the demo names its backbone by it)."""
+    st = os.stat(path)
+    return _sha256(osp.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _sha256(path, size, mtime_ns):
     import hashlib
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -590,8 +599,9 @@ def main():
             build_frame_cache(args)
         timings['data'] = time.time() - t0
 
+    own_probe = osp.join(args.work_dir, 'pretrain', 'probe.json')
     pretrained_before = args.resume and osp.isfile(own_clip) and \
-        osp.isfile(osp.join(args.work_dir, 'pretrain', 'probe.json'))
+        osp.isfile(own_probe)
     if 'pretrain' in stages and pretrained_before:  # --resume
         print(f'Pretrained tiny CLIP of an earlier run reused: {own_clip}\n'
               f'{compare_with_shipped(own_clip)}', flush=True)
@@ -605,7 +615,7 @@ def main():
              own_clip], osp.join(wd, 'extract_stdout.log'))
         print(f'Pretrained tiny CLIP: {own_clip}\n'
               f'{compare_with_shipped(own_clip)}', flush=True)
-        probe(args, own_clip, osp.join(wd, 'probe.json'))
+        probe(args, own_clip, own_probe)
         timings['pretrain'] = time.time() - t0
     # The backbone every method adapts: this work dir's own pretraining
     # where it has one, else the shipped one (the same recipe, seed 0);
@@ -613,12 +623,11 @@ def main():
     # whatever --stages says).
     needs_backbone = args.sweep or args.full or any(
         s in stages for s in ('zero-shot', 'clip4clip', 'mv-adapter', 'b2n'))
-    probe_file = osp.join(args.work_dir, 'pretrain', 'probe.json') if \
-        'pretrain' in stages else None
+    probe_file = own_probe if 'pretrain' in stages else None
     if needs_backbone:
         clip_file, backbone = backbone_in_use(args, own_clip)
-        probe_file = osp.join(args.work_dir, 'pretrain' if clip_file ==
-                              own_clip else 'shipped-clip', 'probe.json')
+        probe_file = own_probe if clip_file == own_clip else osp.join(
+            args.work_dir, 'shipped-clip', 'probe.json')
         print(backbone, flush=True)
     if needs_backbone and not osp.isfile(probe_file):
         t0 = time.time()
